@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Checks what `make test` needs before any test runs:
+#   go and terraform on PATH (the acceptance tests drive the real terraform CLI),
+#   git (docs check), and sshd + sudo (the SSH tests start real OpenSSH servers
+#   on 127.0.0.x and exercise the sudo path).
+# When sshd or sudo is missing and we are root on a machine with apt-get, it
+# installs openssh-server and sudo; otherwise it says what to install and fails.
+set -euo pipefail
+
+missing_tools=()
+for tool in go terraform git; do
+	command -v "$tool" >/dev/null 2>&1 || missing_tools+=("$tool")
+done
+if ((${#missing_tools[@]})); then
+	echo "make test: not found on PATH: ${missing_tools[*]}" >&2
+	echo "make test: install Go (see go.mod for the version), Terraform (1.11.4 is what CI uses) and git first" >&2
+	exit 1
+fi
+
+have_sshd() {
+	command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ]
+}
+have_sudo() {
+	command -v sudo >/dev/null 2>&1
+}
+
+if have_sshd && have_sudo; then
+	exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "make test: installing openssh-server and sudo (needed by the SSH tests)"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends openssh-server sudo </dev/null
+	if have_sshd && have_sudo; then
+		exit 0
+	fi
+	echo "make test: openssh-server and sudo were installed but sshd or sudo is still not found" >&2
+	exit 1
+fi
+
+echo "make test: the SSH tests need OpenSSH's sshd and sudo, and this machine lacks:" >&2
+have_sshd || echo "  sshd  (Debian/Ubuntu: apt-get install openssh-server)" >&2
+have_sudo || echo "  sudo  (Debian/Ubuntu: apt-get install sudo)" >&2
+echo "make test: install them (as root: apt-get update && apt-get install -y openssh-server sudo) and run make test again" >&2
+exit 1
