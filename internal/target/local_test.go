@@ -1,0 +1,898 @@
+package target
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The tests run as root in CI, where the kernel bypasses permission bits, so
+// a plain chmod 000 proves nothing. asUser drops privileges for one OS thread
+// only: setfsuid(2) from 0 to another uid also clears CAP_DAC_OVERRIDE,
+// CAP_DAC_READ_SEARCH, CAP_FOWNER and CAP_CHOWN from that thread's effective
+// set, so file operations on it are checked like an ordinary user's. The
+// thread stays locked until the goroutine exits, so the runtime destroys it
+// instead of reusing it with changed credentials. Run as non-root, the tests
+// already are unprivileged and fn runs as is.
+const (
+	nobodyUID = 65534
+	nobodyGID = 65534
+)
+
+func asUser(t *testing.T, uid, gid int, fn func()) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if os.Geteuid() != uid {
+			t.Skipf("needs root to act as uid %d (running as uid %d)", uid, os.Geteuid())
+		}
+		fn()
+		return
+	}
+	var setupErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runtime.LockOSThread() // never unlocked on purpose, see above
+		if err := unix.Setfsgid(gid); err != nil {
+			setupErr = err
+			return
+		}
+		if err := unix.Setfsuid(uid); err != nil {
+			setupErr = err
+			return
+		}
+		// setfsuid reports the previous value; -1 changes nothing.
+		if cur, _ := unix.SetfsuidRetUid(-1); cur != uid {
+			setupErr = fmt.Errorf("fsuid is %d after setfsuid(%d)", cur, uid)
+			return
+		}
+		fn()
+	}()
+	<-done
+	if setupErr != nil {
+		t.Fatalf("dropping privileges: %v", setupErr)
+	}
+}
+
+// openDir returns a fresh temporary directory that other users can
+// traverse: t.TempDir and its parent are 0700, which would make every
+// unprivileged access fail for the wrong reason.
+func openDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func writeTestFile(t *testing.T, path string, data []byte, mode fs.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Chmod after creating: WriteFile's mode is filtered by the umask and
+	// drops setuid/setgid/sticky.
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tempLeftovers lists files in dir that look like WriteFile's temporary
+// files.
+func tempLeftovers(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, e := range entries {
+		if strings.Contains(e.Name(), tempMarker) {
+			left = append(left, e.Name())
+		}
+	}
+	return left
+}
+
+func assertNoTemps(t *testing.T, dirs ...string) {
+	t.Helper()
+	for _, d := range dirs {
+		if left := tempLeftovers(t, d); len(left) > 0 {
+			t.Errorf("temporary files left in %s: %v", d, left)
+		}
+	}
+}
+
+func assertContent(t *testing.T, path string, want []byte) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s holds %q, want %q", path, got, want)
+	}
+}
+
+func statT(t *testing.T, path string) *syscall.Stat_t {
+	t.Helper()
+	info, err := os.Lstat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Sys().(*syscall.Stat_t)
+}
+
+func TestLocalString(t *testing.T) {
+	if got := NewLocal().String(); got != "the local host" {
+		t.Errorf("String() = %q", got)
+	}
+}
+
+func TestLocalReadFile(t *testing.T) {
+	dir := openDir(t)
+	content := []byte("<config>\r\n  <a>é</a>\x00\n</config>")
+	file := filepath.Join(dir, "deployment.toml")
+	writeTestFile(t, file, content, 0o644)
+	empty := filepath.Join(dir, "empty")
+	writeTestFile(t, empty, nil, 0o644)
+	if err := os.Symlink(file, filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("deployment.toml", filepath.Join(dir, "rellink")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("nowhere", filepath.Join(dir, "dangling")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "conf"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A FIFO must be refused without opening it: open(2) would block.
+	if err := unix.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name    string
+		path    string
+		want    []byte
+		is      error  // errors.Is target, nil when no particular one
+		wantMsg string // substring of the error, "" for success
+	}{
+		{name: "regular file", path: file, want: content},
+		{name: "empty file", path: empty, want: []byte{}},
+		{name: "absolute symlink", path: filepath.Join(dir, "link"), want: content},
+		{name: "relative symlink", path: filepath.Join(dir, "rellink"), want: content},
+		{name: "missing", path: filepath.Join(dir, "missing.toml"), is: fs.ErrNotExist, wantMsg: "no such file"},
+		{name: "missing directory", path: filepath.Join(dir, "nodir", "x.toml"), is: fs.ErrNotExist, wantMsg: "no such file"},
+		{name: "dangling symlink", path: filepath.Join(dir, "dangling"), is: fs.ErrNotExist, wantMsg: "no such file"},
+		{name: "directory", path: filepath.Join(dir, "conf"), wantMsg: "is a directory, not a file"},
+		{name: "fifo", path: filepath.Join(dir, "fifo"), wantMsg: "is not a regular file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			got, err := NewLocal().ReadFile(ctx, tc.path)
+			if tc.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("ReadFile: %v", err)
+				}
+				if !bytes.Equal(got, tc.want) {
+					t.Errorf("got %q, want %q", got, tc.want)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("ReadFile succeeded with %q, want error", got)
+			}
+			if !strings.Contains(err.Error(), tc.wantMsg) || !strings.Contains(err.Error(), tc.path) {
+				t.Errorf("error %q should contain %q and the path", err, tc.wantMsg)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tc.is)
+			}
+		})
+	}
+}
+
+func TestLocalReadFilePermission(t *testing.T) {
+	dir := openDir(t)
+	file := filepath.Join(dir, "secret.xml")
+	writeTestFile(t, file, []byte("x"), 0o000)
+	var err error
+	asUser(t, nobodyUID, nobodyGID, func() {
+		_, err = NewLocal().ReadFile(context.Background(), file)
+	})
+	if err == nil {
+		t.Fatal("ReadFile of a mode-000 file as an unprivileged user succeeded")
+	}
+	if !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("errors.Is(%v, fs.ErrPermission) = false", err)
+	}
+	if !strings.Contains(err.Error(), file) {
+		t.Errorf("error %q does not name the path", err)
+	}
+}
+
+func TestLocalReadFileCancelled(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	writeTestFile(t, file, []byte("x"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := NewLocal().ReadFile(ctx, file); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadFile with a cancelled context: %v", err)
+	}
+}
+
+func TestLocalWriteFileContentAndMode(t *testing.T) {
+	tests := []struct {
+		name string
+		mode fs.FileMode
+		old  []byte
+		data []byte
+	}{
+		{"0640", 0o640, []byte("old"), []byte("<a>new</a>\n")},
+		{"0604 setgid", 0o604 | fs.ModeSetgid, []byte("old"), []byte("new")},
+		{"0755 setuid", 0o755 | fs.ModeSetuid, []byte("old"), []byte("new")},
+		{"0644 sticky", 0o644 | fs.ModeSticky, []byte("old"), []byte("new")},
+		{"0600", 0o600, []byte("old"), []byte("new")},
+		{"0000", 0, []byte("old"), []byte("new")},
+		{"empty data", 0o644, []byte("old content"), []byte{}},
+		{"binary and CRLF", 0o644, []byte("a\r\nb"), []byte("\xef\xbb\xbf<x>\r\n\x00\xff</x>\r\n")},
+		{"shrink", 0o644, bytes.Repeat([]byte("long "), 1000), []byte("short")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, "deployment.toml")
+			writeTestFile(t, file, tc.old, tc.mode)
+			before := statT(t, file)
+			if err := NewLocal().WriteFile(context.Background(), file, tc.data); err != nil {
+				t.Fatalf("WriteFile: %v", err)
+			}
+			info, err := os.Lstat(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Mode() != tc.mode {
+				t.Errorf("mode %v, want %v", info.Mode(), tc.mode)
+			}
+			after := statT(t, file)
+			if after.Uid != before.Uid || after.Gid != before.Gid {
+				t.Errorf("owner %d:%d, want %d:%d", after.Uid, after.Gid, before.Uid, before.Gid)
+			}
+			if os.Geteuid() != 0 && tc.mode&0o400 == 0 {
+				// Only now that the mode is checked: an unprivileged
+				// test cannot read back a file without owner read bit.
+				if err := os.Chmod(file, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			assertContent(t, file, tc.data)
+			assertNoTemps(t, dir)
+		})
+	}
+}
+
+func TestLocalWriteFileOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("chown to another user needs root")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "api-manager.xml")
+	// setgid too: chown clears setgid, so this also checks that the mode is
+	// applied after the owner.
+	writeTestFile(t, file, []byte("old"), 0o750|fs.ModeSetgid)
+	if err := os.Chown(file, 1234, 5678); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(file, 0o750|fs.ModeSetgid); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewLocal().WriteFile(context.Background(), file, []byte("new")); err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	st := statT(t, file)
+	if st.Uid != 1234 || st.Gid != 5678 {
+		t.Errorf("owner %d:%d, want 1234:5678", st.Uid, st.Gid)
+	}
+	if st.Mode&0o7777 != 0o2750 {
+		t.Errorf("mode %04o, want 2750", st.Mode&0o7777)
+	}
+	assertContent(t, file, []byte("new"))
+	assertNoTemps(t, dir)
+}
+
+// An unprivileged user who owns the file (the usual SSH-less deployment: the
+// provider runs as the wso2 user) can replace it without CAP_CHOWN.
+func TestLocalWriteFileAsOwner(t *testing.T) {
+	dir := filepath.Join(openDir(t), "conf")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "deployment.toml")
+	writeTestFile(t, file, []byte("old"), 0o640)
+	if os.Geteuid() == 0 {
+		for _, p := range []string{dir, file} {
+			if err := os.Chown(p, nobodyUID, nobodyGID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var err error
+	asUser(t, nobodyUID, nobodyGID, func() {
+		err = NewLocal().WriteFile(context.Background(), file, []byte("new"))
+	})
+	if err != nil {
+		t.Fatalf("WriteFile as the owner: %v", err)
+	}
+	assertContent(t, file, []byte("new"))
+	st := statT(t, file)
+	if st.Uid != nobodyUID || st.Gid != nobodyGID || st.Mode&0o7777 != 0o640 {
+		t.Errorf("got %d:%d %04o, want %d:%d 0640", st.Uid, st.Gid, st.Mode&0o7777, nobodyUID, nobodyGID)
+	}
+	assertNoTemps(t, dir)
+}
+
+// A user who may write the file and its directory but does not own the file
+// must not end up replacing it by a file of its own: WriteFile refuses.
+func TestLocalWriteFileRefusesOwnerChange(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to create a file owned by another user")
+	}
+	dir := filepath.Join(openDir(t), "shared")
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil { // umask
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "deployment.toml")
+	writeTestFile(t, file, []byte("old"), 0o666)
+	var err error
+	asUser(t, nobodyUID, nobodyGID, func() {
+		err = NewLocal().WriteFile(context.Background(), file, []byte("new"))
+	})
+	if err == nil {
+		t.Fatal("WriteFile replaced a root-owned file by one owned by nobody")
+	}
+	if !strings.Contains(err.Error(), "refusing to change ownership") || !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("unexpected error: %v", err)
+	}
+	assertContent(t, file, []byte("old"))
+	if st := statT(t, file); st.Uid != 0 || st.Gid != 0 {
+		t.Errorf("owner changed to %d:%d", st.Uid, st.Gid)
+	}
+	assertNoTemps(t, dir)
+}
+
+func TestLocalWriteFileReadOnlyDir(t *testing.T) {
+	dir := filepath.Join(openDir(t), "ro")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "deployment.toml")
+	// The file itself is writable: only the directory forbids an atomic
+	// replacement, which is the case the error message must explain.
+	writeTestFile(t, file, []byte("old"), 0o644)
+	if os.Geteuid() == 0 {
+		for _, p := range []string{dir, file} {
+			if err := os.Chown(p, nobodyUID, nobodyGID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	var err error
+	asUser(t, nobodyUID, nobodyGID, func() {
+		err = NewLocal().WriteFile(context.Background(), file, []byte("new"))
+	})
+	if err == nil {
+		t.Fatal("WriteFile into a read-only directory succeeded")
+	}
+	for _, want := range []string{file, "cannot create a temporary file in " + dir, "directory must be writable"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+	if !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("errors.Is(%v, fs.ErrPermission) = false", err)
+	}
+	assertContent(t, file, []byte("old"))
+	assertNoTemps(t, dir)
+}
+
+func TestLocalWriteFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "conf"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("nowhere", filepath.Join(dir, "dangling")); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		path    string
+		is      error
+		wantMsg string
+	}{
+		{"missing", filepath.Join(dir, "missing.toml"), fs.ErrNotExist, "no such file"},
+		{"dangling symlink", filepath.Join(dir, "dangling"), fs.ErrNotExist, "no such file"},
+		{"directory", filepath.Join(dir, "conf"), nil, "is a directory, not a file"},
+		{"fifo", filepath.Join(dir, "fifo"), nil, "is not a regular file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := NewLocal().WriteFile(context.Background(), tc.path, []byte("new"))
+			if err == nil {
+				t.Fatal("WriteFile succeeded")
+			}
+			if !strings.Contains(err.Error(), tc.wantMsg) || !strings.Contains(err.Error(), tc.path) {
+				t.Errorf("error %q should contain %q and the path", err, tc.wantMsg)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tc.is)
+			}
+		})
+	}
+	// WriteFile only replaces: nothing may have been created.
+	if _, err := os.Lstat(filepath.Join(dir, "missing.toml")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing.toml was created: %v", err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "nowhere")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the dangling link's target was created: %v", err)
+	}
+	assertNoTemps(t, dir, filepath.Join(dir, "conf"))
+}
+
+func TestLocalWriteFileCancelled(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	writeTestFile(t, file, []byte("old"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := NewLocal().WriteFile(ctx, file, []byte("new")); !errors.Is(err, context.Canceled) {
+		t.Errorf("WriteFile with a cancelled context: %v", err)
+	}
+	assertContent(t, file, []byte("old"))
+	assertNoTemps(t, dir)
+}
+
+func TestLocalWriteFileSymlinks(t *testing.T) {
+	tests := []struct {
+		name string
+		// setup returns the path to write and the real file behind it.
+		setup func(t *testing.T, root string) (path, real string)
+	}{
+		{"absolute", func(t *testing.T, root string) (string, string) {
+			real := filepath.Join(root, "real", "deployment.toml")
+			link := filepath.Join(root, "conf", "deployment.toml")
+			mustSymlink(t, real, link)
+			return link, real
+		}},
+		{"relative", func(t *testing.T, root string) (string, string) {
+			real := filepath.Join(root, "real", "deployment.toml")
+			link := filepath.Join(root, "conf", "deployment.toml")
+			mustSymlink(t, "../real/deployment.toml", link)
+			return link, real
+		}},
+		{"chain", func(t *testing.T, root string) (string, string) {
+			real := filepath.Join(root, "real", "deployment.toml")
+			mid := filepath.Join(root, "conf", "mid.toml")
+			link := filepath.Join(root, "conf", "deployment.toml")
+			mustSymlink(t, "../real/deployment.toml", mid)
+			mustSymlink(t, "mid.toml", link)
+			return link, real
+		}},
+		{"linked directory", func(t *testing.T, root string) (string, string) {
+			mustSymlink(t, "real", filepath.Join(root, "current"))
+			return filepath.Join(root, "current", "deployment.toml"), filepath.Join(root, "real", "deployment.toml")
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			for _, d := range []string{"real", "conf"} {
+				if err := os.Mkdir(filepath.Join(root, d), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path, real := tc.setup(t, root)
+			writeTestFile(t, real, []byte("old"), 0o640)
+			linkBefore, _ := os.Readlink(path)
+
+			if err := NewLocal().WriteFile(context.Background(), path, []byte("new")); err != nil {
+				t.Fatalf("WriteFile: %v", err)
+			}
+			assertContent(t, real, []byte("new"))
+			assertContent(t, path, []byte("new"))
+			if linkBefore != "" {
+				info, err := os.Lstat(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if info.Mode()&fs.ModeSymlink == 0 {
+					t.Fatalf("%s is no longer a symlink (mode %v)", path, info.Mode())
+				}
+				if got, _ := os.Readlink(path); got != linkBefore {
+					t.Errorf("link now points to %q, was %q", got, linkBefore)
+				}
+			}
+			if info, _ := os.Lstat(real); info.Mode() != 0o640 {
+				t.Errorf("target mode %v, want 0640", info.Mode())
+			}
+			assertNoTemps(t, root, filepath.Join(root, "real"), filepath.Join(root, "conf"))
+		})
+	}
+}
+
+func mustSymlink(t *testing.T, oldname, newname string) {
+	t.Helper()
+	if err := os.Symlink(oldname, newname); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLocalWriteFileXattr(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.xml")
+	writeTestFile(t, file, []byte("old"), 0o644)
+	if err := unix.Setxattr(file, "user.apim", []byte("1"), 0); err != nil {
+		if isNotSupported(err) {
+			t.Skipf("filesystem of %s has no user extended attributes: %v", dir, err)
+		}
+		t.Fatal(err)
+	}
+	if err := NewLocal().WriteFile(context.Background(), file, []byte("new")); err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	buf := make([]byte, 16)
+	n, err := unix.Getxattr(file, "user.apim", buf)
+	if err != nil {
+		t.Fatalf("user.apim lost: %v", err)
+	}
+	if got := string(buf[:n]); got != "1" {
+		t.Errorf("user.apim = %q, want \"1\"", got)
+	}
+	assertContent(t, file, []byte("new"))
+	assertNoTemps(t, dir)
+}
+
+// posixACL encodes an ACL in the kernel's xattr format (struct
+// posix_acl_xattr_header and _entry, little-endian), so the test needs
+// no setfacl binary.
+type aclEntry struct {
+	tag  uint16
+	perm uint16
+	id   uint32
+}
+
+const (
+	aclUserObj  = 0x01
+	aclUser     = 0x02
+	aclGroupObj = 0x04
+	aclMask     = 0x10
+	aclOther    = 0x20
+	aclNoID     = 0xFFFFFFFF
+)
+
+func posixACL(entries ...aclEntry) []byte {
+	b := binary.LittleEndian.AppendUint32(nil, 2) // version
+	for _, e := range entries {
+		b = binary.LittleEndian.AppendUint16(b, e.tag)
+		b = binary.LittleEndian.AppendUint16(b, e.perm)
+		b = binary.LittleEndian.AppendUint32(b, e.id)
+	}
+	return b
+}
+
+func TestLocalWriteFilePosixACL(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.xml")
+	writeTestFile(t, file, []byte("old"), 0o640)
+	acl := posixACL(
+		aclEntry{aclUserObj, 6, aclNoID},
+		aclEntry{aclUser, 4, 1234},
+		aclEntry{aclGroupObj, 4, aclNoID},
+		aclEntry{aclMask, 4, aclNoID},
+		aclEntry{aclOther, 0, aclNoID},
+	)
+	if err := unix.Setxattr(file, "system.posix_acl_access", acl, 0); err != nil {
+		if isNotSupported(err) {
+			t.Skipf("filesystem of %s has no POSIX ACLs: %v", dir, err)
+		}
+		t.Fatal(err)
+	}
+	want := getXattr(t, file, "system.posix_acl_access")
+	if err := NewLocal().WriteFile(context.Background(), file, []byte("new")); err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	if got := getXattr(t, file, "system.posix_acl_access"); !bytes.Equal(got, want) {
+		t.Errorf("ACL %x, want %x", got, want)
+	}
+	if st := statT(t, file); st.Mode&0o7777 != 0o640 {
+		t.Errorf("mode %04o, want 0640", st.Mode&0o7777)
+	}
+	assertNoTemps(t, dir)
+}
+
+// A default ACL on the directory gives every new file, the temporary one
+// too, an access ACL; the original has none, so the replacement must not
+// either.
+func TestLocalWriteFileDropsInheritedACL(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.xml")
+	writeTestFile(t, file, []byte("old"), 0o644)
+	def := posixACL(
+		aclEntry{aclUserObj, 7, aclNoID},
+		aclEntry{aclUser, 7, 1234},
+		aclEntry{aclGroupObj, 5, aclNoID},
+		aclEntry{aclMask, 7, aclNoID},
+		aclEntry{aclOther, 5, aclNoID},
+	)
+	if err := unix.Setxattr(dir, "system.posix_acl_default", def, 0); err != nil {
+		if isNotSupported(err) {
+			t.Skipf("filesystem of %s has no POSIX ACLs: %v", dir, err)
+		}
+		t.Fatal(err)
+	}
+	if err := NewLocal().WriteFile(context.Background(), file, []byte("new")); err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	if _, err := unix.Getxattr(file, "system.posix_acl_access", nil); !errors.Is(err, unix.ENODATA) {
+		t.Errorf("the replacement has an access ACL the original did not have (err %v)", err)
+	}
+	if st := statT(t, file); st.Mode&0o7777 != 0o644 {
+		t.Errorf("mode %04o, want 0644", st.Mode&0o7777)
+	}
+	assertContent(t, file, []byte("new"))
+	assertNoTemps(t, dir)
+}
+
+func getXattr(t *testing.T, path, name string) []byte {
+	t.Helper()
+	v, err := xattrBytes(func(b []byte) (int, error) { return unix.Getxattr(path, name, b) })
+	if err != nil {
+		t.Fatalf("getxattr %s %s: %v", path, name, err)
+	}
+	return v
+}
+
+// setWriteFault installs the seam for one test; tests that use it must not
+// run in parallel.
+func setWriteFault(t *testing.T, f func(stage string) error) {
+	t.Helper()
+	writeFault = f
+	t.Cleanup(func() { writeFault = nil })
+}
+
+func TestLocalWriteFileStages(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	writeTestFile(t, file, []byte("old"), 0o644)
+	var seen []string
+	setWriteFault(t, func(stage string) error {
+		seen = append(seen, stage)
+		want := "old"
+		if stage == stageRenamed {
+			want = "new"
+		}
+		if got, err := os.ReadFile(file); err != nil || string(got) != want {
+			t.Errorf("at %s the file holds %q (%v), want %q", stage, got, err, want)
+		}
+		return nil
+	})
+	if err := NewLocal().WriteFile(context.Background(), file, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(seen, writeStages) {
+		t.Errorf("stages %v, want %v", seen, writeStages)
+	}
+}
+
+func TestLocalWriteFileFaults(t *testing.T) {
+	old := []byte("<old/>")
+	data := []byte("<new/>")
+	for _, stage := range writeStages {
+		t.Run(stage, func(t *testing.T) {
+			root := t.TempDir()
+			// Through a symlink, so the check covers both directories.
+			realDir := filepath.Join(root, "real")
+			if err := os.Mkdir(realDir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			real := filepath.Join(realDir, "f.xml")
+			writeTestFile(t, real, old, 0o640|fs.ModeSetgid)
+			link := filepath.Join(root, "f.xml")
+			mustSymlink(t, "real/f.xml", link)
+
+			injected := errors.New("injected fault")
+			setWriteFault(t, func(s string) error {
+				if s == stage {
+					return injected
+				}
+				return nil
+			})
+			err := NewLocal().WriteFile(context.Background(), link, data)
+			if !errors.Is(err, injected) {
+				t.Fatalf("WriteFile returned %v, want the injected fault", err)
+			}
+			if !strings.Contains(err.Error(), link) {
+				t.Errorf("error %q does not name the path", err)
+			}
+			want := old
+			if stage == stageRenamed {
+				want = data
+				if !strings.Contains(err.Error(), "has the new content") {
+					t.Errorf("error after the rename should say the file was replaced: %v", err)
+				}
+			}
+			assertContent(t, real, want)
+			if info, _ := os.Lstat(real); info.Mode() != 0o640|fs.ModeSetgid {
+				t.Errorf("mode %v after fault, want 0640 with setgid", info.Mode())
+			}
+			if info, _ := os.Lstat(link); info.Mode()&fs.ModeSymlink == 0 {
+				t.Errorf("link replaced by a file")
+			}
+			assertNoTemps(t, root, realDir)
+		})
+	}
+}
+
+func TestLocalWriteFileRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "deployment.toml")
+	writeTestFile(t, file, []byte("old"), 0o644)
+	old := time.Now().Add(-2 * staleTempAge)
+	mk := func(name string, mtime time.Time) string {
+		p := filepath.Join(dir, name)
+		writeTestFile(t, p, []byte("partial"), 0o600)
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	stale := mk(".deployment.toml.apim-tmp-123456", old)
+	fresh := mk(".deployment.toml.apim-tmp-654321", time.Now())
+	otherFile := mk(".other.toml.apim-tmp-1", old)
+	notOurs := mk(".deployment.toml.apim-tmp-backup", old)
+	longerName := mk(".deployment.toml.bak.apim-tmp-1", old)
+	staleDir := filepath.Join(dir, ".deployment.toml.apim-tmp-777")
+	if err := os.Mkdir(staleDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(staleDir, old, old); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := NewLocal().WriteFile(context.Background(), file, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stale temporary file not removed: %v", err)
+	}
+	for _, p := range []string{fresh, otherFile, notOurs, longerName, staleDir} {
+		if _, err := os.Lstat(p); err != nil {
+			t.Errorf("%s should have been kept: %v", p, err)
+		}
+	}
+	assertContent(t, file, []byte("new"))
+}
+
+func TestLocalLockSerializes(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "deployment.toml")
+	writeTestFile(t, file, []byte("x"), 0o644)
+	link := filepath.Join(dir, "link.toml")
+	mustSymlink(t, "deployment.toml", link)
+	// Different spellings of one file must take one lock.
+	spellings := []string{file, file, link, filepath.Join(dir, ".", "sub", "..", "deployment.toml")}
+
+	var inside, maxInside atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for range 50 {
+				unlock := NewLocal().Lock(spellings[i%len(spellings)])
+				n := inside.Add(1)
+				for {
+					m := maxInside.Load()
+					if n <= m || maxInside.CompareAndSwap(m, n) {
+						break
+					}
+				}
+				time.Sleep(10 * time.Microsecond)
+				inside.Add(-1)
+				unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if m := maxInside.Load(); m != 1 {
+		t.Errorf("%d holders at once, want 1", m)
+	}
+	if n := lockTableSize(); n != 0 {
+		t.Errorf("%d lock entries left after all unlocks", n)
+	}
+}
+
+func TestLocalLockBlocksUntilReleased(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f")
+	unlock := NewLocal().Lock(path)
+	got := make(chan struct{})
+	go func() {
+		u := NewLocal().Lock(path)
+		close(got)
+		u()
+	}()
+	select {
+	case <-got:
+		t.Fatal("second Lock of the same path did not block")
+	case <-time.After(50 * time.Millisecond):
+	}
+	unlock()
+	unlock() // idempotent: must not unlock the second holder's lock
+	select {
+	case <-got:
+	case <-time.After(5 * time.Second):
+		t.Fatal("second Lock not granted after unlock")
+	}
+	waitFor(t, func() bool { return lockTableSize() == 0 })
+}
+
+func TestLocalLockDifferentPathsIndependent(t *testing.T) {
+	dir := t.TempDir()
+	unlockA := NewLocal().Lock(filepath.Join(dir, "a.toml"))
+	defer unlockA()
+	// Same path on another host: independent too.
+	unlockRemote := lockFile("ssh:example:22", filepath.Join(dir, "a.toml"))
+	defer unlockRemote()
+	done := make(chan struct{})
+	go func() {
+		NewLocal().Lock(filepath.Join(dir, "b.toml"))()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Lock of another path blocked behind a.toml")
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
