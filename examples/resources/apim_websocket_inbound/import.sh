@@ -1,0 +1,11 @@
+# The ws endpoint of an instance on the machine running Terraform: the ID is
+# the absolute path of the APIM home.
+terraform import apim_websocket_inbound.ws /opt/wso2am-2.2.0
+
+# The wss endpoint (SecureWebSocketInboundEndpoint.xml): add #secure.
+terraform import apim_websocket_inbound.wss '/opt/wso2am-2.2.0#secure'
+
+# An endpoint on a remote host: ssh://[user@]host[:port]/absolute/apim/home,
+# with #secure for the wss endpoint. Keys, host keys, the bastion and sudo come
+# from the provider's ssh settings.
+terraform import apim_websocket_inbound.remote_wss 'ssh://wso2@apim-vm1.example.com/opt/wso2am-2.2.0#secure'
