@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/portoffset/terraform-provider-apim/internal/xmledit"
 )
 
 // WorkflowCallbackURL returns uri with its port set to port, and whether the
@@ -26,4 +28,40 @@ func WorkflowCallbackURL(uri string, port int64) (string, bool) {
 		return "", false
 	}
 	return uri[:start] + host + ":" + strconv.FormatInt(port, 10) + uri[end:], true
+}
+
+// ReadWorkflowCallback returns the callback URL of WorkflowCallbackService.xml.
+func ReadWorkflowCallback(doc []byte) (string, error) {
+	v, err := xmledit.FindAttr(doc, WorkflowAddressPath, WorkflowAddressAttr)
+	return v.Text, err
+}
+
+// SetWorkflowCallback returns WorkflowCallbackService.xml with the callback
+// URL's port set to port, and the URL; managed is false, and doc is returned
+// as it is, when the URL names another host than the instance itself.
+func SetWorkflowCallback(doc []byte, port int64) (out []byte, url string, managed bool, err error) {
+	v, err := xmledit.FindAttr(doc, WorkflowAddressPath, WorkflowAddressAttr)
+	if err != nil {
+		return nil, "", false, err
+	}
+	url, managed = WorkflowCallbackURL(v.Text, port)
+	if !managed || url == v.Text {
+		return doc, url, managed, nil
+	}
+	return xmledit.Replace(doc, v, xmledit.EscapeAttr(url, doc[v.Start-1])), url, true, nil
+}
+
+// WorkflowCallbackOriginal records the callback URL as it stands in doc.
+func WorkflowCallbackOriginal(doc []byte) (Original, error) {
+	v, err := xmledit.FindAttr(doc, WorkflowAddressPath, WorkflowAddressAttr)
+	return Original{Raw: v.Raw}, err
+}
+
+// RestoreWorkflowCallback puts the callback URL back as orig records it.
+func RestoreWorkflowCallback(doc []byte, orig Original) ([]byte, error) {
+	v, err := xmledit.FindAttr(doc, WorkflowAddressPath, WorkflowAddressAttr)
+	if err != nil || v.Raw == orig.Raw {
+		return doc, err
+	}
+	return xmledit.Replace(doc, v, orig.Raw), nil
 }

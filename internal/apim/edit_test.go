@@ -1,0 +1,123 @@
+package apim
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/portoffset/terraform-provider-apim/internal/xmledit"
+)
+
+func fixture(t *testing.T, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/wso2/" + rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestOffsetRoundTrip(t *testing.T) {
+	doc := fixture(t, "apim-2.1.0/"+CarbonXML)
+	if got, err := ReadOffset(doc); err != nil || got != 0 {
+		t.Fatalf("ReadOffset: %d, %v", got, err)
+	}
+	orig, err := OffsetOriginal(doc)
+	if err != nil || orig != (Original{Raw: "0"}) {
+		t.Fatalf("OffsetOriginal: %+v, %v", orig, err)
+	}
+	out, err := SetOffset(doc, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := bytes.Replace(doc, []byte("<Offset>0</Offset>"), []byte("<Offset>7</Offset>"), 1); !bytes.Equal(out, want) {
+		t.Fatal("SetOffset changed more than the value")
+	}
+	again, err := SetOffset(out, 7)
+	if err != nil || !bytes.Equal(again, out) {
+		t.Fatalf("a second identical edit changed the document: %v", err)
+	}
+	back, err := RestoreOffset(out, orig)
+	if err != nil || !bytes.Equal(back, doc) {
+		t.Fatalf("RestoreOffset did not give back the original bytes: %v", err)
+	}
+}
+
+func TestOffsetRefusesBadValues(t *testing.T) {
+	doc := fixture(t, "apim-2.1.0/"+CarbonXML)
+	for _, tc := range []struct {
+		value string
+		isErr func(error) bool
+	}{
+		{"abc", func(err error) bool { return errors.As(err, new(*ValueError)) }},
+		{"-3", func(err error) bool { return errors.As(err, new(*ValueError)) }},
+		{"99999999999999999999", func(err error) bool { return errors.As(err, new(*ValueError)) }},
+		{"<x/>", func(err error) bool { return errors.Is(err, xmledit.ErrNotText) }},
+	} {
+		bad := bytes.Replace(doc, []byte("<Offset>0</Offset>"), []byte("<Offset>"+tc.value+"</Offset>"), 1)
+		if _, err := ReadOffset(bad); !tc.isErr(err) {
+			t.Errorf("ReadOffset(%q): got %v", tc.value, err)
+		}
+		if out, err := SetOffset(bad, 2); !tc.isErr(err) || out != nil {
+			t.Errorf("SetOffset over %q: got %v", tc.value, err)
+		}
+	}
+	noPorts := bytes.ReplaceAll(doc, []byte("Ports>"), []byte("Portz>"))
+	if _, err := SetOffset(noPorts, 2); !errors.Is(err, xmledit.ErrNotFound) || !strings.Contains(err.Error(), "Ports") {
+		t.Errorf("no <Ports>: got %v", err)
+	}
+}
+
+func TestInboundRoundTrip(t *testing.T) {
+	for _, rel := range []string{"apim-2.1.0/" + WebSocket.File, "apim-2.2.0/" + SecureWebSocket.File} {
+		doc := fixture(t, rel)
+		in, err := ReadInbound(doc)
+		if err != nil || !in.UseOffset {
+			t.Fatalf("%s: ReadInbound %+v, %v", rel, in, err)
+		}
+		orig, err := InboundOriginalsOf(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := SetInbound(doc, in.Port+5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadInbound(out)
+		if err != nil || got != (Inbound{Port: in.Port + 5}) {
+			t.Fatalf("%s: after SetInbound %+v, %v", rel, got, err)
+		}
+		if again, _ := SetInbound(out, in.Port+5); !bytes.Equal(again, out) {
+			t.Errorf("%s: a second identical edit changed the document", rel)
+		}
+		back, err := RestoreInbound(out, orig)
+		if err != nil || !bytes.Equal(back, doc) {
+			t.Errorf("%s: RestoreInbound did not give back the original bytes: %v", rel, err)
+		}
+	}
+}
+
+func TestWorkflowCallbackRoundTrip(t *testing.T) {
+	doc := fixture(t, "apim-2.1.0/"+WorkflowCallbackService)
+	orig, err := WorkflowCallbackOriginal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, url, managed, err := SetWorkflowCallback(doc, 9445)
+	if err != nil || !managed || !strings.HasPrefix(url, "https://localhost:9445/store/") {
+		t.Fatalf("SetWorkflowCallback: %q %v %v", url, managed, err)
+	}
+	if want := bytes.Replace(doc, []byte("localhost:9443"), []byte("localhost:9445"), 1); !bytes.Equal(out, want) {
+		t.Fatal("SetWorkflowCallback changed more than the port")
+	}
+	back, err := RestoreWorkflowCallback(out, orig)
+	if err != nil || !bytes.Equal(back, doc) {
+		t.Fatalf("RestoreWorkflowCallback: %v", err)
+	}
+	remote := bytes.Replace(doc, []byte("localhost:9443"), []byte("store.example.com:9443"), 1)
+	if out, _, managed, err := SetWorkflowCallback(remote, 9445); err != nil || managed || !bytes.Equal(out, remote) {
+		t.Errorf("a callback on another host must be left alone: managed=%v err=%v", managed, err)
+	}
+}

@@ -1,0 +1,59 @@
+package provider
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/portoffset/terraform-provider-apim/internal/target"
+)
+
+// hosts hands each resource the target its files live on: the local
+// filesystem, or an SSH host through the process-wide connection pool, so
+// every resource on one host shares one connection.
+type hosts struct {
+	defaults types.Object
+	local    target.Target
+	pool     *target.Pool
+}
+
+func newHosts() *hosts {
+	return &hosts{local: target.NewLocal(), pool: target.NewPool()}
+}
+
+// place names where a resource's files are: "" for the local filesystem, or
+// "ssh://host:port". ok is false while the settings are not yet known.
+func (h *hosts) place(resourceSSH types.Object) (place string, ok bool) {
+	s := mergeSSH(h.defaults, resourceSSH)
+	if s.unknown() {
+		return "", false
+	}
+	if s.host() == "" {
+		return "", true
+	}
+	return "ssh://" + net.JoinHostPort(s.host(), strconv.FormatInt(s.port(), 10)), true
+}
+
+// target returns the target for a resource with the given ssh object.
+func (h *hosts) target(resourceSSH types.Object) (target.Target, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	s := mergeSSH(h.defaults, resourceSSH)
+	if s.host() == "" {
+		return h.local, diags
+	}
+	cfg, err := s.config(bastionOf(h.defaults, resourceSSH))
+	if err != nil {
+		diags.AddAttributeError(sshAttrPath, "Invalid SSH Settings", err.Error())
+		return nil, diags
+	}
+	t, err := h.pool.Target(cfg)
+	if err != nil {
+		diags.AddAttributeError(sshAttrPath, "Invalid SSH Settings",
+			fmt.Sprintf("The SSH settings for %s cannot be used: %s", s.host(), err))
+		return nil, diags
+	}
+	return t, diags
+}

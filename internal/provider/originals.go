@@ -1,0 +1,54 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+)
+
+// privateState is the part of the framework's private resource state that
+// the resources use: values no practitioner sets or reads, kept by
+// Terraform between runs.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// The managed values as they were before the first apply (or at import) are
+// kept in private state, so `on_destroy = "restore"` can put them back byte
+// for byte without exposing file content as attributes.
+const (
+	keyOffsetOriginal   = "offset_original"
+	keyWorkflowOriginal = "workflow_callback_original"
+	keyInboundOriginals = "inbound_originals"
+)
+
+// loadOriginal reads one original into v; found is false when none is kept.
+func loadOriginal(ctx context.Context, p privateState, key string, v any) (found bool, diags diag.Diagnostics) {
+	raw, diags := p.GetKey(ctx, key)
+	if diags.HasError() || len(raw) == 0 {
+		return false, diags
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		diags.AddError("Unreadable Private State", "The provider could not read the original values it kept for this resource: "+err.Error()+
+			"\n\nThis is always a bug in the provider; please report it to the provider developers.")
+		return false, diags
+	}
+	return true, diags
+}
+
+// keepOriginal stores v under key unless an original is already kept: the
+// first one recorded is the one restored.
+func keepOriginal(ctx context.Context, p privateState, key string, v any) diag.Diagnostics {
+	raw, diags := p.GetKey(ctx, key)
+	if diags.HasError() || len(raw) > 0 {
+		return diags
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		diags.AddError("Unwritable Private State", err.Error())
+		return diags
+	}
+	return p.SetKey(ctx, key, b)
+}

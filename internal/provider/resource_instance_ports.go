@@ -1,0 +1,409 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/portoffset/terraform-provider-apim/internal/apim"
+	"github.com/portoffset/terraform-provider-apim/internal/target"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*instancePortsResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*instancePortsResource)(nil)
+	_ resource.ResourceWithImportState = (*instancePortsResource)(nil)
+)
+
+// instancePortsResource manages the port offset of one APIM instance.
+type instancePortsResource struct {
+	hosts *hosts
+}
+
+// NewInstancePortsResource is the apim_instance_ports constructor.
+func NewInstancePortsResource() resource.Resource {
+	return &instancePortsResource{}
+}
+
+type instancePortsModel struct {
+	ID                     types.String `tfsdk:"id"`
+	APIMHome               types.String `tfsdk:"apim_home"`
+	Offset                 types.Int64  `tfsdk:"offset"`
+	ManageWorkflowCallback types.Bool   `tfsdk:"manage_workflow_callback"`
+	OnDestroy              types.String `tfsdk:"on_destroy"`
+	SSH                    types.Object `tfsdk:"ssh"`
+	ConfigFile             types.String `tfsdk:"config_file"`
+	WorkflowCallbackURL    types.String `tfsdk:"workflow_callback_url"`
+	Ports                  types.Object `tfsdk:"ports"`
+}
+
+func (r *instancePortsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_instance_ports"
+}
+
+func portAttrTypes() map[string]attr.Type {
+	types_ := map[string]attr.Type{}
+	for _, p := range apim.Ports {
+		types_[p.Name] = types.Int64Type
+	}
+	return types_
+}
+
+func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	ports := map[string]schema.Attribute{}
+	for _, p := range apim.Ports {
+		ports[p.Name] = schema.Int64Attribute{
+			Computed:            true,
+			MarkdownDescription: fmt.Sprintf("%d + `offset`. %s", p.Base, p.Purpose),
+		}
+	}
+	h := apim.Highest()
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The port offset of one WSO2 API Manager 2.x instance: `<Server><Ports><Offset>` in `repository/conf/carbon.xml`, which moves every port the instance opens, and the workflow callback URL that APIM 2.1.0 hard-codes to port 9443. Every shifted port is known at plan time, so load-balancer resources in the same configuration can use them.",
+		Attributes: map[string]schema.Attribute{
+			"id":        idAttribute("The APIM home for local files, `ssh://host:port/apim/home` for a remote host."),
+			"apim_home": apimHomeAttribute(),
+			"offset": schema.Int64Attribute{
+				Required: true,
+				MarkdownDescription: fmt.Sprintf("The port offset written to `<Offset>` in carbon.xml: every port the instance opens is its default plus this number. From 0 to %d, so that the highest port, %s (%d), stays at or below %d.",
+					apim.MaxPort-h.Base, h.Name, h.Base, apim.MaxPort),
+				Validators: []validator.Int64{offsetValidator{}},
+			},
+			"manage_workflow_callback": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "Whether to keep the port of the workflow callback URL in `" + apim.WorkflowCallbackService + "` equal to `ports.servlet_https` (default: `true`). " +
+					"APIM 2.1.0 hard-codes `https://localhost:9443/...` there and the offset does not move it. Only a URL whose host is `localhost` or `127.0.0.1` is changed; a missing file is skipped.",
+			},
+			"on_destroy": onDestroyAttribute(),
+			"ssh":        sshResourceAttribute(),
+			"config_file": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Absolute path of the instance's carbon.xml.",
+			},
+			"workflow_callback_url": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The workflow callback URL the instance uses, with its port managed; null when `manage_workflow_callback` is `false`, the file does not exist, or the URL names another host.",
+			},
+			"ports": schema.SingleNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "Every port the instance opens that moves with the offset, each the default plus `offset`, known at plan time. Hazelcast's cluster member port (4000) and multicast port (45564) are not here: Carbon uses them as configured, whatever the offset.",
+				Attributes:          ports,
+			},
+		},
+	}
+}
+
+func (r *instancePortsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.hosts = configuredHosts(req.ProviderData, &resp.Diagnostics)
+}
+
+// portsValue is the ports object for an offset.
+func portsValue(offset int64) types.Object {
+	values := map[string]attr.Value{}
+	for name, port := range apim.Shifted(offset) {
+		values[name] = types.Int64Value(port)
+	}
+	return types.ObjectValueMust(portAttrTypes(), values)
+}
+
+func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.hosts == nil {
+		return
+	}
+	var plan instancePortsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *instancePortsModel
+	if !req.State.Raw.IsNull() {
+		state = &instancePortsModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	place, placeKnown := r.hosts.place(plan.SSH)
+	if !plan.APIMHome.IsUnknown() {
+		plan.ConfigFile = types.StringValue(filePath(plan.APIMHome.ValueString(), apim.CarbonXML))
+		if placeKnown {
+			plan.ID = types.StringValue(instanceID(place, plan.APIMHome.ValueString()))
+		}
+	}
+	if plan.Offset.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	plan.Ports = portsValue(plan.Offset.ValueInt64())
+	plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planWorkflowURL is the workflow callback URL after apply. When it was
+// managed before, it is the URL Read found with the new port; otherwise the
+// file is read now, the one case where planning touches the host.
+func (r *instancePortsResource) planWorkflowURL(ctx context.Context, plan instancePortsModel, state *instancePortsModel, placeKnown bool) types.String {
+	if !plan.ManageWorkflowCallback.ValueBool() {
+		return types.StringNull()
+	}
+	httpsPort := apim.Shifted(plan.Offset.ValueInt64())["servlet_https"]
+	if state != nil && state.ManageWorkflowCallback.ValueBool() {
+		if state.WorkflowCallbackURL.IsNull() {
+			return types.StringNull()
+		}
+		url, _ := apim.WorkflowCallbackURL(state.WorkflowCallbackURL.ValueString(), httpsPort)
+		return types.StringValue(url)
+	}
+	if !placeKnown || plan.APIMHome.IsUnknown() {
+		return types.StringUnknown()
+	}
+	t, diags := r.hosts.target(plan.SSH)
+	if diags.HasError() {
+		return types.StringUnknown()
+	}
+	doc, err := t.ReadFile(ctx, filePath(plan.APIMHome.ValueString(), apim.WorkflowCallbackService))
+	if errors.Is(err, fs.ErrNotExist) {
+		return types.StringNull()
+	}
+	if err != nil {
+		// Apply reports the error with its full diagnostic.
+		return types.StringUnknown()
+	}
+	uri, err := apim.ReadWorkflowCallback(doc)
+	if err != nil {
+		return types.StringUnknown()
+	}
+	if url, managed := apim.WorkflowCallbackURL(uri, httpsPort); managed {
+		return types.StringValue(url)
+	}
+	return types.StringNull()
+}
+
+func (r *instancePortsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan instancePortsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.apply(ctx, &plan, nil, resp.Private)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *instancePortsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state instancePortsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.apply(ctx, &plan, &state, resp.Private)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// apply writes the planned offset and workflow callback port, recording the
+// values found first so that destroy can restore them.
+func (r *instancePortsResource) apply(ctx context.Context, plan, state *instancePortsModel, private privateState) diag.Diagnostics {
+	t, diags := r.hosts.target(plan.SSH)
+	if diags.HasError() {
+		return diags
+	}
+	home := plan.APIMHome.ValueString()
+	offset := plan.Offset.ValueInt64()
+	carbon := filePath(home, apim.CarbonXML)
+	_, err := editFile(ctx, t, carbon, func(doc []byte) ([]byte, error) {
+		orig, err := apim.OffsetOriginal(doc)
+		if err != nil {
+			return nil, err
+		}
+		if d := keepOriginal(ctx, private, keyOffsetOriginal, orig); d.HasError() {
+			return nil, errors.New(diagSummary(d))
+		}
+		return apim.SetOffset(doc, offset)
+	})
+	if err != nil {
+		diags.Append(fileError("Cannot Set the Port Offset", t, carbon, err))
+		return diags
+	}
+	plan.ID = types.StringValue(instanceID(r.placeOf(plan.SSH), home))
+	plan.ConfigFile = types.StringValue(carbon)
+	plan.Ports = portsValue(offset)
+
+	workflow := filePath(home, apim.WorkflowCallbackService)
+	if !plan.ManageWorkflowCallback.ValueBool() {
+		plan.WorkflowCallbackURL = types.StringNull()
+		if state != nil && state.ManageWorkflowCallback.ValueBool() {
+			diags.Append(restoreWorkflow(ctx, t, workflow, private)...)
+		}
+		return diags
+	}
+	url := types.StringNull()
+	_, err = editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) {
+		orig, err := apim.WorkflowCallbackOriginal(doc)
+		if err != nil {
+			return nil, err
+		}
+		if d := keepOriginal(ctx, private, keyWorkflowOriginal, orig); d.HasError() {
+			return nil, errors.New(diagSummary(d))
+		}
+		out, u, managed, err := apim.SetWorkflowCallback(doc, apim.Shifted(offset)["servlet_https"])
+		if managed {
+			url = types.StringValue(u)
+		}
+		return out, err
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		diags.Append(fileError("Cannot Set the Workflow Callback Port", t, workflow, err))
+		return diags
+	}
+	plan.WorkflowCallbackURL = url
+	return diags
+}
+
+// placeOf is where the resource's files are, once its settings are known.
+func (r *instancePortsResource) placeOf(ssh types.Object) string {
+	place, _ := r.hosts.place(ssh)
+	return place
+}
+
+func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state instancePortsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	t, diags := r.hosts.target(state.SSH)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	home := state.APIMHome.ValueString()
+	carbon := filePath(home, apim.CarbonXML)
+	doc, err := t.ReadFile(ctx, carbon)
+	if errors.Is(err, fs.ErrNotExist) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err == nil {
+		var orig apim.Original
+		if orig, err = apim.OffsetOriginal(doc); err == nil {
+			resp.Diagnostics.Append(keepOriginal(ctx, resp.Private, keyOffsetOriginal, orig)...)
+		}
+	}
+	var offset int64
+	if err == nil {
+		offset, err = apim.ReadOffset(doc)
+	}
+	if err != nil {
+		resp.Diagnostics.Append(fileError("Cannot Read the Port Offset", t, carbon, err))
+		return
+	}
+	state.Offset = types.Int64Value(offset)
+	state.Ports = portsValue(offset)
+	state.ConfigFile = types.StringValue(carbon)
+	state.ID = types.StringValue(instanceID(r.placeOf(state.SSH), home))
+
+	state.WorkflowCallbackURL = types.StringNull()
+	if state.ManageWorkflowCallback.ValueBool() {
+		workflow := filePath(home, apim.WorkflowCallbackService)
+		doc, err := t.ReadFile(ctx, workflow)
+		if err == nil {
+			var orig apim.Original
+			if orig, err = apim.WorkflowCallbackOriginal(doc); err == nil {
+				resp.Diagnostics.Append(keepOriginal(ctx, resp.Private, keyWorkflowOriginal, orig)...)
+			}
+		}
+		var uri string
+		if err == nil {
+			uri, err = apim.ReadWorkflowCallback(doc)
+		}
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			resp.Diagnostics.Append(fileError("Cannot Read the Workflow Callback URL", t, workflow, err))
+			return
+		default:
+			if _, managed := apim.WorkflowCallbackURL(uri, 0); managed {
+				state.WorkflowCallbackURL = types.StringValue(uri)
+			}
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *instancePortsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state instancePortsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.OnDestroy.ValueString() == onDestroyKeep {
+		return
+	}
+	t, diags := r.hosts.target(state.SSH)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	home := state.APIMHome.ValueString()
+	var orig apim.Original
+	found, diags := loadOriginal(ctx, req.Private, keyOffsetOriginal, &orig)
+	resp.Diagnostics.Append(diags...)
+	if found {
+		carbon := filePath(home, apim.CarbonXML)
+		_, err := editFile(ctx, t, carbon, func(doc []byte) ([]byte, error) { return apim.RestoreOffset(doc, orig) })
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			resp.Diagnostics.Append(fileError("Cannot Restore the Port Offset", t, carbon, err))
+		}
+	}
+	if state.ManageWorkflowCallback.ValueBool() {
+		resp.Diagnostics.Append(restoreWorkflow(ctx, t, filePath(home, apim.WorkflowCallbackService), req.Private)...)
+	}
+}
+
+// restoreWorkflow puts the workflow callback URL back as it was first found.
+func restoreWorkflow(ctx context.Context, t target.Target, workflow string, private privateState) diag.Diagnostics {
+	var orig apim.Original
+	found, diags := loadOriginal(ctx, private, keyWorkflowOriginal, &orig)
+	if !found || diags.HasError() {
+		return diags
+	}
+	_, err := editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) { return apim.RestoreWorkflowCallback(doc, orig) })
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		diags.Append(fileError("Cannot Restore the Workflow Callback URL", t, workflow, err))
+	}
+	return diags
+}
+
+func (r *instancePortsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	it, err := parseImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Import ID", capitalize(err.Error())+".")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("apim_home"), it.home)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ssh"), it.ssh)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_workflow_callback"), true)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyRestore)...)
+}
+
+// diagSummary flattens diagnostics into one error text.
+func diagSummary(d diag.Diagnostics) string {
+	var parts []string
+	for _, e := range d.Errors() {
+		parts = append(parts, e.Summary()+": "+e.Detail())
+	}
+	return strings.Join(parts, "; ")
+}
