@@ -34,7 +34,7 @@ func EscapeText(s string) string {
 // EscapeAttr returns s written as an attribute value between quote
 // characters quote: &, <, the quote character, and tab, \n and \r (which
 // attribute-value normalization would turn into spaces) become references.
-// A quote other than '\'' or '"' escapes both quote characters. Non-ASCII and
+// Any other quote byte escapes both quote characters. Non-ASCII and
 // unrepresentable characters are handled as by EscapeText.
 func EscapeAttr(s string, quote byte) string {
 	return escape(s, func(c byte) string {

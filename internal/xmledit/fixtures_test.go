@@ -153,3 +153,14 @@ func asError(t testing.TB, err error) *Error {
 	}
 	return e
 }
+
+// variantNamed returns one of carbonVariants by name.
+func variantNamed(t testing.TB, name string) []byte {
+	for _, v := range carbonVariants(t) {
+		if v.name == name {
+			return v.doc
+		}
+	}
+	t.Fatalf("no variant %q", name)
+	return nil
+}
