@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/portoffset/terraform-provider-apim/internal/target"
@@ -46,12 +47,12 @@ func (h *hosts) target(resourceSSH types.Object) (target.Target, diag.Diagnostic
 	}
 	cfg, err := s.config(bastionOf(h.defaults, resourceSSH))
 	if err != nil {
-		diags.AddAttributeError(sshAttrPath, "Invalid SSH Settings", err.Error())
+		diags.AddAttributeError(path.Root("ssh"), "Invalid SSH Settings", err.Error())
 		return nil, diags
 	}
 	t, err := h.pool.Target(cfg)
 	if err != nil {
-		diags.AddAttributeError(sshAttrPath, "Invalid SSH Settings",
+		diags.AddAttributeError(path.Root("ssh"), "Invalid SSH Settings",
 			fmt.Sprintf("The SSH settings for %s cannot be used: %s", s.host(), err))
 		return nil, diags
 	}

@@ -13,9 +13,13 @@ import (
 	"github.com/portoffset/terraform-provider-apim/internal/apim"
 )
 
-// testProviders serves the provider in-process to the real terraform CLI.
+// testProviders serves the provider in-process to the real terraform CLI: a
+// new provider for each terraform command, as a real provider process would
+// be, so no connection or lock outlives the command that made it.
 var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"apim": providerserver.NewProtocol6WithError(New("test")()),
+	"apim": func() (tfprotov6.ProviderServer, error) {
+		return providerserver.NewProtocol6WithError(New("test")())()
+	},
 }
 
 // fixtures holds the project's copies of real APIM files (see SOURCES.md).

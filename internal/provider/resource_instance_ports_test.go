@@ -336,3 +336,44 @@ func TestInstancePorts_badInput(t *testing.T) {
 		})
 	}
 }
+
+// TestInstancePorts_workflowCallbackLeftAlone: a missing
+// WorkflowCallbackService.xml is skipped, and a callback URL naming another
+// host is not touched; workflow_callback_url is null in both cases.
+func TestInstancePorts_workflowCallbackLeftAlone(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(t *testing.T, workflow string)
+	}{
+		{"missing file", func(t *testing.T, w string) {
+			if err := os.Remove(w); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"another host", func(t *testing.T, w string) {
+			writeFile(t, w, replaceOnce(t, readFile(t, w), "localhost:9443", "store.example.com:9443"))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			home := newHome(t)
+			workflow := filepath.Join(home, apim.WorkflowCallbackService)
+			tc.setup(t, workflow)
+			before, _ := os.ReadFile(workflow)
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config: instancePortsConfig(home, 2, ""),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("workflow_callback_url"), knownvalue.Null()),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("workflow_callback_url"), knownvalue.Null()),
+					},
+				}},
+			})
+			if after, _ := os.ReadFile(workflow); !bytes.Equal(before, after) {
+				t.Errorf("%s was changed", workflow)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -83,9 +85,10 @@ func TestWebSocketInbound_noDoubleShift(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			home := newHome(t)
-			endpoint, base, indent := apim.WebSocket, 9099, "      "
+			// The two shipped files indent differently.
+			endpoint, base, indent, closer := apim.WebSocket, 9099, "      ", "   </parameters>"
 			if tc.secure {
-				endpoint, base, indent = apim.SecureWebSocket, 8099, "        "
+				endpoint, base, indent, closer = apim.SecureWebSocket, 8099, "        ", "    </parameters>"
 			}
 			file := filepath.Join(home, endpoint.File)
 			orig := readFile(t, file)
@@ -100,14 +103,12 @@ func TestWebSocketInbound_noDoubleShift(t *testing.T) {
 			case useOffsetTrue:
 				want = replaceOnce(t, want, useOffsetTrue, useOffsetFalse)
 			case "":
-				want = replaceOnce(t, want, "</parameter>\n"+indent[:len(indent)-3]+"</parameters>",
-					"</parameter>\n"+indent+useOffsetFalse+"\n"+indent[:len(indent)-3]+"</parameters>")
+				want = replaceOnce(t, want, "</parameter>\n"+closer, "</parameter>\n"+indent+useOffsetFalse+"\n"+closer)
 			}
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviders,
 				Steps: []resource.TestStep{{
-					Config:            webSocketConfig(home, 3, fmt.Sprintf("secure = %t", tc.secure)),
-					ConfigStateChecks: nil,
+					Config: webSocketConfig(home, 3, fmt.Sprintf("secure = %t", tc.secure)),
 					Check: resource.ComposeAggregateTestCheckFunc(
 						resource.TestCheckResourceAttr("apim_websocket_inbound.test", "port", fmt.Sprint(base+3)),
 						func(*terraform.State) error { return expectFile(file, want) },
@@ -157,44 +158,44 @@ func TestWebSocketInbound_drift(t *testing.T) {
 }
 
 func TestWebSocketInbound_import(t *testing.T) {
-	home := newHome(t)
-	carbon := filepath.Join(home, apim.CarbonXML)
-	writeFile(t, carbon, replaceOnce(t, readFile(t, carbon), "<Offset>0</Offset>", "<Offset>4</Offset>"))
-	// The shipped files with an offset of 4: ws follows it through the flag,
-	// wss states its port itself.
-	secure := filepath.Join(home, apim.SecureWebSocket.File)
-	doc := replaceOnce(t, readFile(t, secure), wsPort(8099), wsPort(8103))
-	writeFile(t, secure, replaceOnce(t, doc, useOffsetTrue, useOffsetFalse))
-	config := webSocketConfig(home, 4, "") + fmt.Sprintf(`
-resource "apim_websocket_inbound" "secure" {
-  apim_home = %q
-  offset    = 4
-  secure    = true
-}
-`, home)
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		Steps: []resource.TestStep{{
-			Config:          config,
-			ResourceName:    "apim_websocket_inbound.test",
-			ImportState:     true,
-			ImportStateKind: resource.ImportBlockWithID,
-			ImportStateId:   home,
-		}, {
-			Config:          config,
-			ResourceName:    "apim_websocket_inbound.secure",
-			ImportState:     true,
-			ImportStateKind: resource.ImportBlockWithID,
-			ImportStateId:   home + "#secure",
-		}, {
-			Config: config,
-		}, {
-			ResourceName:      "apim_websocket_inbound.secure",
-			ImportState:       true,
-			ImportStateId:     home + "#secure",
-			ImportStateVerify: true,
-		}},
-	})
+	for _, secure := range []bool{false, true} {
+		t.Run(fmt.Sprintf("secure=%t", secure), func(t *testing.T) {
+			home := newHome(t)
+			carbon := filepath.Join(home, apim.CarbonXML)
+			writeFile(t, carbon, replaceOnce(t, readFile(t, carbon), "<Offset>0</Offset>", "<Offset>4</Offset>"))
+			id, wantPort := home, int64(9103)
+			if secure {
+				// Set up by hand the way this resource would: the port stated, the flag off.
+				file := filepath.Join(home, apim.SecureWebSocket.File)
+				doc := replaceOnce(t, readFile(t, file), wsPort(8099), wsPort(8103))
+				writeFile(t, file, replaceOnce(t, doc, useOffsetTrue, useOffsetFalse))
+				id, wantPort = home+"#secure", 8103
+			}
+			// Otherwise the shipped ws file follows the offset through its flag.
+			config := webSocketConfig(home, 4, fmt.Sprintf("secure = %t", secure))
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					// An import block with the matching configuration plans no change.
+					Config:          config,
+					ResourceName:    "apim_websocket_inbound.test",
+					ImportState:     true,
+					ImportStateKind: resource.ImportBlockWithID,
+					ImportStateId:   id,
+				}, {
+					Config: config,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("apim_websocket_inbound.test", tfjsonpath.New("port"), knownvalue.Int64Exact(wantPort)),
+					},
+				}, {
+					ResourceName:      "apim_websocket_inbound.test",
+					ImportState:       true,
+					ImportStateId:     id,
+					ImportStateVerify: true,
+				}},
+			})
+		})
+	}
 }
 
 func TestWebSocketInbound_badInput(t *testing.T) {
@@ -216,4 +217,20 @@ func TestWebSocketInbound_badInput(t *testing.T) {
 	if err := expectFile(file, before); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestWebSocketInbound_secureOnGA: APIM 2.1.0 GA has no secure endpoint; the
+// error says so.
+func TestWebSocketInbound_secureOnGA(t *testing.T) {
+	home := newHome(t)
+	if err := os.Remove(filepath.Join(home, apim.SecureWebSocket.File)); err != nil {
+		t.Fatal(err)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      webSocketConfig(home, 1, "secure = true"),
+			ExpectError: regexp.MustCompile(`(?s)SecureWebSocketInboundEndpoint\.xml.*2\.1\.0-update11, 2\.2\.0 and later`),
+		}},
+	})
 }
