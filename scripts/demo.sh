@@ -66,6 +66,8 @@ export TF_CLI_CONFIG_FILE="$demo/terraformrc"
 export CHECKPOINT_DISABLE=1
 export TF_IN_AUTOMATION=1
 unset TF_CLI_ARGS TF_CLI_ARGS_init TF_CLI_ARGS_plan TF_CLI_ARGS_apply TF_WORKSPACE TF_DATA_DIR
+# Plain text when the output goes to a log rather than a terminal.
+[ -t 1 ] || export TF_CLI_ARGS="-no-color"
 echo "CLI config $TF_CLI_CONFIG_FILE"
 
 section "2. Lay out a sample APIM 2.1.0 home"
@@ -79,6 +81,8 @@ tf() { terraform -chdir="$demo/work" "$@"; }
 vars=(-input=false -var "apim_home=$home")
 
 section "3. terraform init (offline, from the filesystem mirror)"
+echo "(Terraform warns that the lock file has checksums for this platform only: expected with a local mirror.)"
+echo
 tf init -input=false
 
 section "4. terraform apply: offset 2"
