@@ -61,7 +61,7 @@ func sshProviderAttribute() providerschema.SingleNestedAttribute {
 	for _, f := range sshFields {
 		attrs[f.name] = providerAttribute(f)
 		if f.bastion {
-			bastion[f.name] = providerAttribute(f)
+			bastion[f.name] = providerAttribute(bastionField(f))
 		}
 	}
 	attrs["bastion"] = providerschema.SingleNestedAttribute{Optional: true, MarkdownDescription: bastionDescription, Attributes: bastion}
@@ -70,6 +70,22 @@ func sshProviderAttribute() providerschema.SingleNestedAttribute {
 		MarkdownDescription: "Default SSH settings for every resource; a resource's own `ssh` overrides them attribute by attribute. Without a `host`, files are on the local filesystem. Credentials set here never reach the state.",
 		Attributes:          attrs,
 	}
+}
+
+// bastionField is f as an attribute of ssh.bastion, documented for the jump
+// host.
+func bastionField(f sshField) sshField {
+	switch f.name {
+	case "host":
+		f.doc = "Host name or address of the bastion (jump host)."
+	case "port":
+		f.doc = "SSH port of the bastion (default: `22`)."
+	case "host_key", "known_hosts_file":
+		f.doc = "The bastion's own `" + f.name + "`, verified like the enclosing one. When the bastion sets neither `host_key` nor `known_hosts_file`, it uses the enclosing `ssh`'s pair."
+	default:
+		f.doc = "The bastion's `" + f.name + "` (default: the enclosing `ssh." + f.name + "`)."
+	}
+	return f
 }
 
 func providerAttribute(f sshField) providerschema.Attribute {
@@ -91,7 +107,7 @@ func sshResourceAttribute() resourceschema.SingleNestedAttribute {
 	for _, f := range sshFields {
 		attrs[f.name] = resourceAttribute(f, true)
 		if f.bastion {
-			bastion[f.name] = resourceAttribute(f, false)
+			bastion[f.name] = resourceAttribute(bastionField(f), false)
 		}
 	}
 	attrs["bastion"] = resourceschema.SingleNestedAttribute{Optional: true, MarkdownDescription: bastionDescription, Attributes: bastion}

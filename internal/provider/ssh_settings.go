@@ -144,6 +144,12 @@ func (s sshSettings) config(bastion sshSettings) (target.SSHConfig, error) {
 		}
 		delete(outer, "port")
 		delete(outer, "host")
+		// Host-key settings go together: a bastion with its own must not be
+		// checked against the APIM host's pinned key as well.
+		if bastion.str("host_key") != "" || bastion.str("known_hosts_file") != "" {
+			delete(outer, "host_key")
+			delete(outer, "known_hosts_file")
+		}
 		for name, v := range bastion {
 			outer[name] = v
 		}
