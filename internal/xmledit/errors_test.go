@@ -154,3 +154,45 @@ func TestErrorKinds(t *testing.T) {
 		}
 	}
 }
+
+// Found by comparing with libxml2 (TestDifferentialXmllint).
+func TestFindTextRefusalsFromDifferential(t *testing.T) {
+	for _, tc := range []struct{ doc, msg string }{
+		{"<a/></a>", "line 1, column 5: end tag </a> without a matching start tag"},
+		{"<a><b>1</b></a>\n</b>", "line 2, column 1: end tag </b> without a matching start tag"},
+		{"<a><?pi<x?><b>1</b></a>", "column 8: white space expected after the processing instruction target pi"},
+		{`<a xmlns:-p="urn:p"><b>1</b></a>`, "column 1: start tag is not namespace-well-formed"},
+		{`<a xmlns:p="urn:p"><p:-b>1</p:-b></a>`, "column 20: start tag is not namespace-well-formed"},
+	} {
+		_, err := FindText([]byte(tc.doc), Path{{Local: "a"}, {Local: "b"}})
+		if e := asError(t, err); e.Kind != ErrMalformed || !strings.Contains(e.Msg, tc.msg) {
+			t.Errorf("%q: got %v %q, want ErrMalformed with %q", tc.doc, e.Kind, e.Msg, tc.msg)
+		}
+	}
+}
+
+func TestDoctype(t *testing.T) {
+	ab := Path{{Local: "a"}, {Local: "b"}}
+	for _, tc := range []struct{ doctype, msg string }{
+		{"<!DOCTYPE a>", ""},
+		{"<!DOCTYPE a SYSTEM 'a.dtd'>", ""},
+		{"<!DOCTYPE p:a PUBLIC \"-//W3C//DTD X 1.0//EN\" \"x.dtd\" >", ""},
+		{"<!DOCTYPE &foo;a>", "needs an element name"},
+		{"<!DOCTYPE a<b/>>", "needs an element name"},
+		{"<!DOCTYPE a SYSTEM>", "SYSTEM needs"},
+		{"<!DOCTYPE a PUBLIC 'a{b' 'x'>", "PUBLIC needs a quoted public identifier"},
+		{"<!DOCTYPE a junk>", "unexpected text"},
+		{"<!DOCTYPE a [<!ENTITY x 'y'>]>", "internal subset"},
+	} {
+		_, err := FindText([]byte(tc.doctype+"<a><b>1</b></a>"), ab)
+		if tc.msg == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tc.doctype, err)
+			}
+			continue
+		}
+		if e := asError(t, err); e.Kind != ErrMalformed || !strings.Contains(e.Msg, tc.msg) {
+			t.Errorf("%s: got %v %q, want ErrMalformed with %q", tc.doctype, e.Kind, e.Msg, tc.msg)
+		}
+	}
+}

@@ -189,7 +189,7 @@ func scan(doc []byte, p Path) (*scanResult, error) {
 			}
 			tag, ok := lexStartTag(doc, s, e, cs)
 			if !ok {
-				return nil, bad(s, "start tag is not namespace-well-formed (a name has an empty prefix or local part, or more than one colon)")
+				return nil, bad(s, "start tag is not namespace-well-formed (a prefix or local name is empty or not a name, or a name has more than one colon)")
 			}
 			if tag.missingSpaceAt >= 0 {
 				return nil, bad(tag.missingSpaceAt, "attributes must be separated by white space")
@@ -233,6 +233,9 @@ func scan(doc []byte, p Path) (*scanResult, error) {
 			stack = append(stack, f)
 
 		case xml.EndElement:
+			if len(stack) == 0 { // RawToken does not pair tags
+				return nil, bad(s, fmt.Sprintf("end tag </%s> without a matching start tag", endTagName(doc, s, e)))
+			}
 			f := stack[len(stack)-1]
 			if s != e { // a real end tag; a self-closing element's is synthesized
 				if name := endTagName(doc, s, e); !bytes.Equal(name, doc[f.nameStart:f.nameEnd]) {
@@ -287,6 +290,11 @@ func scan(doc []byte, p Path) (*scanResult, error) {
 			if strings.Contains(t.Target, ":") {
 				return nil, bad(s, "processing instruction targets may not contain a colon")
 			}
+			// encoding/xml does not insist on white space between the
+			// target and the data: <?pi<x?> is not XML.
+			if after := s + len("<?") + len(t.Target); after < e-len("?>") && !isSpace(doc[after]) {
+				return nil, bad(after, fmt.Sprintf("white space expected after the processing instruction target %s", t.Target))
+			}
 			record(node{kind: nodePI, start: s, end: e, line: lineAt(s)})
 
 		case xml.Directive:
@@ -299,6 +307,9 @@ func scan(doc []byte, p Path) (*scanResult, error) {
 				return nil, bad(s, "a second DOCTYPE declaration")
 			case !bytes.HasPrefix(t, []byte("DOCTYPE")) || len(t) == len("DOCTYPE") || !isSpace(t[len("DOCTYPE")]):
 				return nil, bad(s, "unknown declaration; only <!DOCTYPE ...> may appear before the root element")
+			}
+			if off, reason := checkDoctype(doc, s, e, cs); off >= 0 {
+				return nil, bad(off, reason)
 			}
 			doctypeSeen = true
 		}

@@ -97,8 +97,9 @@ func nameEnd(doc []byte, i, e int) int {
 }
 
 // splitName splits a qualified name at its colon. Names with an empty prefix
-// or local part, or with more than one colon, are not namespace-well-formed;
-// encoding/xml would quietly treat them as unprefixed.
+// or local part, with more than one colon, or whose parts are not names
+// (p:-x) are not namespace-well-formed; encoding/xml would quietly treat some
+// of them as unprefixed.
 func splitName(b []byte, cs charset) (prefix, local string, ok bool) {
 	if len(b) == 0 {
 		return "", "", false
@@ -107,10 +108,10 @@ func splitName(b []byte, cs charset) (prefix, local string, ok bool) {
 	if k < 0 {
 		return "", cs.decodeName(b), true
 	}
-	if k == 0 || k == len(b)-1 || bytes.IndexByte(b[k+1:], ':') >= 0 {
-		return "", "", false
-	}
-	return cs.decodeName(b[:k]), cs.decodeName(b[k+1:]), true
+	prefix, local = cs.decodeName(b[:k]), cs.decodeName(b[k+1:])
+	// encoding/xml checks the name as a whole, where "-" may follow ":";
+	// with namespaces both parts must be names of their own.
+	return prefix, local, isNCName(prefix) && isNCName(local)
 }
 
 // endTagName returns the raw name of the end tag that starts at doc[s].
