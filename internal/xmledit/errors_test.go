@@ -30,6 +30,8 @@ func TestFindTextRefusals(t *testing.T) {
 		{"unclosed", "<a><b>1</b>", ab, ErrMalformed, []string{"<a> (line 1) is closed"}},
 		{"malformed after the match", "<a><b>1</b><c></a>", ab, ErrMalformed, []string{"element <c> (line 1) is closed by </a>"}},
 		{"duplicate attribute", `<a><b x="1" x="2">1</b></a>`, ab, ErrMalformed, []string{"attribute x appears twice"}},
+		{"duplicate among many attributes", "<a><b" + manyAttrs(40) + ` a7="x">1</b></a>`, ab, ErrMalformed, []string{"attribute a7 appears twice"}},
+		{"column after a byte order mark", "\xef\xbb\xbf<a>x", ab, ErrMalformed, []string{"line 1, column 5: the document ends"}},
 		{"duplicate expanded attribute", `<a xmlns:p="u" xmlns:q="u"><b p:x="1" q:x="2">1</b></a>`, ab, ErrMalformed, []string{"repeats another attribute"}},
 		{"no space between attributes", `<a><b x="1"y="2">1</b></a>`, ab, ErrMalformed, []string{"column 12", "separated by white space"}},
 		{"undeclared element prefix", `<a><p:b>1</p:b></a>`, ab, ErrMalformed, []string{`prefix "p"`, "not declared"}},
@@ -195,4 +197,13 @@ func TestDoctype(t *testing.T) {
 			t.Errorf("%s: got %v %q, want ErrMalformed with %q", tc.doctype, e.Kind, e.Msg, tc.msg)
 		}
 	}
+}
+
+// manyAttrs returns n distinct attributes a0="0" a1="1" ...
+func manyAttrs(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, ` a%d="%d"`, i, i)
+	}
+	return b.String()
 }

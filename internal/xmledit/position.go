@@ -22,6 +22,9 @@ func position(doc []byte, off int, cs charset) (line, col int) {
 			lineStart = i + 1
 		}
 	}
+	if lineStart == 0 && off >= len(utf8BOM) && string(doc[:len(utf8BOM)]) == string(utf8BOM) {
+		lineStart = len(utf8BOM) // editors do not show a byte order mark
+	}
 	if cs.singleByte() {
 		return line, off - lineStart + 1
 	}

@@ -350,15 +350,27 @@ func qualified(prefix, local string) string {
 // forbidden characters.
 func checkAttrs(doc []byte, cs charset, tag *startTag, bindings *[]binding,
 	lookup func(string) (string, bool), bad func(int, string) error) error {
+	type rawName struct{ prefix, local string }
+	var names map[rawName]bool // only for tags with many attributes
+	if len(tag.attrs) > 16 {
+		names = make(map[rawName]bool, len(tag.attrs))
+	}
 	for i, a := range tag.attrs {
 		raw := doc[a.valStart:a.valEnd]
 		if k := badCharRef(raw); k >= 0 {
 			return bad(a.valStart+k, "character reference to a character XML does not allow")
 		}
-		for _, b := range tag.attrs[:i] {
-			if b.prefix == a.prefix && b.local == a.local {
-				return bad(a.nameStart, fmt.Sprintf("attribute %s appears twice in one start tag", qualified(a.prefix, a.local)))
+		dup := false
+		if names != nil {
+			k := rawName{a.prefix, a.local}
+			dup, names[k] = names[k], true
+		} else {
+			for _, b := range tag.attrs[:i] {
+				dup = dup || b.prefix == a.prefix && b.local == a.local
 			}
+		}
+		if dup {
+			return bad(a.nameStart, fmt.Sprintf("attribute %s appears twice in one start tag", qualified(a.prefix, a.local)))
 		}
 		switch {
 		case a.prefix == "" && a.local == "xmlns":
