@@ -121,3 +121,24 @@ func TestWorkflowCallbackRoundTrip(t *testing.T) {
 		t.Errorf("a callback on another host must be left alone: managed=%v err=%v", managed, err)
 	}
 }
+
+func TestRestoreAnElementRemovedByHand(t *testing.T) {
+	doc := fixture(t, "apim-2.1.0/"+CarbonXML)
+	doc = bytes.Replace(doc, []byte("<Offset>0</Offset>"), []byte("<Offset> 3 </Offset>"), 1)
+	orig, err := OffsetOriginal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := xmledit.RemoveElement(doc, OffsetPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := RestoreOffset(gone, orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := xmledit.FindText(back, OffsetPath)
+	if err != nil || got.Raw != " 3 " {
+		t.Fatalf("restored <Offset> holds %q (%v), want the original raw bytes %q", got.Raw, err, " 3 ")
+	}
+}

@@ -88,7 +88,16 @@ func (s textSlot) restore(doc []byte, orig Original) ([]byte, error) {
 	case orig.Absent:
 		return doc, nil
 	case !present:
-		return xmledit.InsertChild(doc, s.parent, s.child, orig.Raw, s.insertFirst)
+		// Put the raw bytes back as they were, not an escaped copy of them.
+		out, err := xmledit.InsertChild(doc, s.parent, s.child, "", s.insertFirst)
+		if err != nil {
+			return nil, err
+		}
+		empty, err := xmledit.FindText(out, s.path())
+		if err != nil {
+			return nil, err
+		}
+		return xmledit.Replace(out, empty, orig.Raw), nil
 	case v.Raw == orig.Raw:
 		return doc, nil
 	default:
