@@ -342,6 +342,11 @@ func (Local) WriteFile(ctx context.Context, path string, data []byte) error {
 		return fail("cancelled before replacing the file", err)
 	}
 	if err := os.Rename(tmpName, real); err != nil {
+		if errors.Is(err, unix.EPERM) {
+			if perr := protectedFile(real); perr != nil {
+				err = perr
+			}
+		}
 		return fail("replacing the file", err)
 	}
 	renamed = true

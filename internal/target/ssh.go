@@ -220,8 +220,11 @@ func (t *sshTarget) sftpWrite(c *sshConn, p string, data []byte, stale *string) 
 	tmp := path.Join(dir, "."+path.Base(real)+".apim-tmp-"+randomSuffix())
 	f, err := sc.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	if err != nil {
-		return t.fileErr("write", p, err, fmt.Sprintf(
-			"cannot create a temporary file in %s (the new content is written there, then renamed over the file)", dir))
+		doing := fmt.Sprintf("cannot create a temporary file in %s (the new content is written there, then renamed over the file)", dir)
+		if vfs, verr := sc.StatVFS(dir); verr == nil && vfs.Flag&statvfsReadOnly != 0 {
+			doing += "; the file system is mounted read-only"
+		}
+		return t.fileErr("write", p, err, doing)
 	}
 	*stale = tmp
 	defer func() {
@@ -261,11 +264,16 @@ func (t *sshTarget) sftpWrite(c *sshConn, p string, data []byte, stale *string) 
 		return t.fileErr("write", p, cerr, "")
 	}
 	if err := sc.PosixRename(tmp, real); err != nil {
-		return t.fileErr("write", p, err, "replacing the file (posix-rename@openssh.com)")
+		return t.fileErr("write", p, err, "replacing the file (posix-rename@openssh.com), although the temporary file could be created next to it: "+
+			"the file itself is protected (immutable or append-only, see lsattr) or in a sticky directory")
 	}
 	*stale = ""
 	return nil
 }
+
+// statvfsReadOnly is SSH_FXE_STATVFS_ST_RDONLY, the read-only bit of the
+// f_flag that statvfs@openssh.com reports.
+const statvfsReadOnly = 0x1
 
 // isUnsupported reports an SFTP server without fsync@openssh.com: the data
 // then reaches the disk when the server's kernel flushes it, as with cp.

@@ -1,0 +1,34 @@
+package target
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// protectedError is the cause when the file carries an inode attribute
+// that forbids replacing it to every user, root included. It is not
+// fs.ErrPermission: access rights and sudo have nothing to do with it.
+type protectedError struct{ what, flag string }
+
+func (e protectedError) Error() string {
+	return fmt.Sprintf("it is %s (chattr +%s): not even root may replace it; if the change is intended, remove the attribute with chattr -%s",
+		e.what, e.flag, e.flag)
+}
+
+// protectedFile explains a refused rename over the file at path: a
+// protectedError when the file is immutable or append-only, nil when it is
+// neither or its attributes cannot be read.
+func protectedFile(path string) error {
+	var st unix.Statx_t
+	if err := unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, 0, &st); err != nil {
+		return nil
+	}
+	switch attrs := st.Attributes & st.Attributes_mask; {
+	case attrs&unix.STATX_ATTR_IMMUTABLE != 0:
+		return protectedError{"immutable", "i"}
+	case attrs&unix.STATX_ATTR_APPEND != 0:
+		return protectedError{"append-only", "a"}
+	}
+	return nil
+}
