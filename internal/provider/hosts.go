@@ -38,6 +38,33 @@ func (h *hosts) place(resourceSSH types.Object) (place string, ok bool) {
 	return "ssh://" + net.JoinHostPort(s.host(), strconv.FormatInt(s.port(), 10)), true
 }
 
+// address is "host:port" of a resource's ssh object laid over the
+// provider's (port 22 by default), "" for the local filesystem. known is
+// false while the host or port is not yet known; other settings do not
+// matter.
+func (h *hosts) address(resourceSSH types.Object) (addr string, known bool) {
+	s := mergeSSH(h.defaults, resourceSSH)
+	for _, name := range []string{"host", "port"} {
+		if v, ok := s[name]; ok && v.IsUnknown() {
+			return "", false
+		}
+	}
+	if s.host() == "" {
+		return "", true
+	}
+	return net.JoinHostPort(s.host(), strconv.FormatInt(s.port(), 10)), true
+}
+
+// moved reports whether a planned ssh object names another host or port
+// than the one in state: the resource is then another instance and must be
+// replaced. A host or port not yet known counts as moved, as it would for
+// RequiresReplace.
+func (h *hosts) moved(stateSSH, planSSH types.Object) bool {
+	from, _ := h.address(stateSSH)
+	to, known := h.address(planSSH)
+	return !known || from != to
+}
+
 // target returns the target for a resource with the given ssh object.
 func (h *hosts) target(resourceSSH types.Object) (target.Target, diag.Diagnostics) {
 	var diags diag.Diagnostics

@@ -133,6 +133,9 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 		state = &instancePortsModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
+	if state != nil && r.hosts.moved(state.SSH, plan.SSH) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ssh"))
+	}
 	place, placeKnown := r.hosts.place(plan.SSH)
 	if !plan.APIMHome.IsUnknown() {
 		plan.ConfigFile = types.StringValue(filePath(plan.APIMHome.ValueString(), apim.CarbonXML))

@@ -144,6 +144,13 @@ func (r *webSocketInboundResource) ModifyPlan(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() || plan.Secure.IsUnknown() {
 		return
 	}
+	if !req.State.Raw.IsNull() {
+		var state webSocketInboundModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if r.hosts.moved(state.SSH, plan.SSH) {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ssh"))
+		}
+	}
 	if plan.BasePort.IsUnknown() {
 		var cfg types.Int64
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("base_port"), &cfg)...)

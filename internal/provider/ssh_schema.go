@@ -5,9 +5,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -99,37 +96,35 @@ func providerAttribute(f sshField) providerschema.Attribute {
 	}
 }
 
-// sshResourceAttribute is a resource's ssh object. Its host and port name the
-// instance, so changing them replaces the resource; credentials do not.
+// sshResourceAttribute is a resource's ssh object. Its host and port, laid
+// over the provider's, name the instance, so changing them replaces the
+// resource (ModifyPlan decides, with hosts.moved); credentials do not.
 func sshResourceAttribute() resourceschema.SingleNestedAttribute {
 	attrs := map[string]resourceschema.Attribute{}
 	bastion := map[string]resourceschema.Attribute{}
 	for _, f := range sshFields {
-		attrs[f.name] = resourceAttribute(f, true)
+		attrs[f.name] = resourceAttribute(f)
 		if f.bastion {
-			bastion[f.name] = resourceAttribute(bastionField(f), false)
+			bastion[f.name] = resourceAttribute(bastionField(f))
 		}
 	}
 	attrs["bastion"] = resourceschema.SingleNestedAttribute{Optional: true, MarkdownDescription: bastionDescription, Attributes: bastion}
 	return resourceschema.SingleNestedAttribute{Optional: true, MarkdownDescription: sshDescription, Attributes: attrs}
 }
 
-func resourceAttribute(f sshField, identifiesInstance bool) resourceschema.Attribute {
+// resourceAttribute has no RequiresReplace for host and port: the raw
+// values differ for one instance spelled two ways (port 22 written out or
+// left to the default, the port in the provider's ssh or the resource's, an
+// import ID naming what the configuration leaves to the provider), which
+// would replace, that is restore and re-apply, an instance that did not move.
+func resourceAttribute(f sshField) resourceschema.Attribute {
 	switch f.kind {
 	case sshNumber:
-		a := resourceschema.Int64Attribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc, Validators: portValidators()}
-		if identifiesInstance && f.name == "port" {
-			a.PlanModifiers = []planmodifier.Int64{int64planmodifier.RequiresReplace()}
-		}
-		return a
+		return resourceschema.Int64Attribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc, Validators: portValidators()}
 	case sshBool:
 		return resourceschema.BoolAttribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc}
 	default:
-		a := resourceschema.StringAttribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc, Validators: stringValidators(f)}
-		if identifiesInstance && f.name == "host" {
-			a.PlanModifiers = []planmodifier.String{stringplanmodifier.RequiresReplace()}
-		}
-		return a
+		return resourceschema.StringAttribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc, Validators: stringValidators(f)}
 	}
 }
 
