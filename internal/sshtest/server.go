@@ -50,6 +50,9 @@ type Options struct {
 	// LogLevel is sshd's LogLevel; "" means VERBOSE, which logs accepted
 	// logins. DEBUG1 also logs forwarded (direct-tcpip) connections.
 	LogLevel string
+	// ExtraConfig lines are appended to sshd_config, for hosts set up
+	// unlike the default (ForceCommand, SetEnv, ...).
+	ExtraConfig []string
 }
 
 // Server is one running sshd.
@@ -142,6 +145,8 @@ func Start(t testing.TB, opts Options) *Server {
 		// tests fail logins on purpose, all from 127.0.0.1.
 		cfg = append(cfg, "PerSourcePenalties no")
 	}
+	// Last, so a Match block among them does not capture the lines above.
+	cfg = append(cfg, opts.ExtraConfig...)
 
 	// A free port can be taken between probing and sshd binding it; try
 	// again with another.

@@ -175,27 +175,13 @@ func injectFault(stage string) error {
 	return writeFault(stage)
 }
 
-// tempMarker ties a temporary file to this provider. The full name is
-// "." + base + tempMarker + digits: hidden, so it does not show up in
-// directory globs such as conf/*.xml that a product might load, and
-// recognisable, so an operator (and removeStaleTemps) can tell what it is.
-const tempMarker = ".apim-tmp-"
-
-func tempPrefix(base string) string { return "." + base + tempMarker }
-
-// staleTempAge is how old (by modification time) a leftover temporary file
-// must be before WriteFile removes it. A live write keeps its temporary file
-// for milliseconds to seconds (it is written in one go, then synced and
-// renamed), so a minute-old one belongs to a run that crashed or was killed
-// between creating and renaming it.
-const staleTempAge = time.Minute
-
 // removeStaleTemps deletes leftovers of earlier, crashed writes of the file
 // base in dir. It is deliberately narrow, so it can never delete anything
 // else: only regular files (not links) whose name is exactly
-// tempPrefix(base) followed by the decimal digits os.CreateTemp appends, and
-// only when not modified for staleTempAge. It does not check whether another
-// process has the file open (that would mean scanning /proc); if another
+// tempPrefix(base) followed by the decimal digits os.CreateTemp appends
+// (isTempName, shared with the SSH paths), and only when not modified for
+// staleTempAge. It does not check whether another process has the file open
+// (that would mean scanning /proc); if another
 // process were still busy with such an old temporary file, removing it makes
 // that process's rename fail, which leaves the original intact. Errors are
 // ignored: cleanup must never stop a write.
@@ -206,10 +192,8 @@ func removeStaleTemps(dir, base string, now time.Time) {
 	}
 	names, _ := d.Readdirnames(-1)
 	d.Close()
-	prefix := tempPrefix(base)
 	for _, name := range names {
-		rest, ok := strings.CutPrefix(name, prefix)
-		if !ok || rest == "" || strings.Trim(rest, "0123456789") != "" {
+		if !isTempName(name, base) {
 			continue
 		}
 		p := filepath.Join(dir, name)

@@ -1,15 +1,15 @@
 package target
 
 import (
+	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path"
+	"time"
 
 	"github.com/pkg/sftp"
 )
@@ -55,17 +55,69 @@ func (t *sshTarget) ReadFile(ctx context.Context, p string) ([]byte, error) {
 }
 
 // WriteFile atomically replaces the regular file at p (the link target when p
-// is a symbolic link) with data, keeping its mode and owner.
+// is a symbolic link) with data, keeping its owner, group, mode, POSIX ACL
+// and extended attributes (ssh_attrs.go).
 func (t *sshTarget) WriteFile(ctx context.Context, p string, data []byte) error {
-	// stale is a temporary file of an attempt whose connection died; the
-	// retry on the new connection removes it.
+	// stale names the temporary file of an attempt, from before the file
+	// may exist until the attempt has removed or renamed it: its path on
+	// the SFTP path, its DIGITS (tempname.go) on the sudo path, where the
+	// directory is only known on the host. When the connection breaks
+	// mid-write, the file stays behind; stale then goes to the host's
+	// orphans, which the retry on the new connection (or, if that breaks
+	// too, the next write on the host) removes.
 	var stale string
-	return t.do(ctx, "write", p, func(c *sshConn) error {
+	adopt := func() {
+		if stale == "" {
+			return
+		}
+		o := orphanTemp{sudo: t.cfg.Sudo, path: stale}
 		if t.cfg.Sudo {
-			return t.sudoWrite(c, p, data)
+			o.path, o.suffix = p, stale
+		}
+		t.entry.addOrphan(o)
+		stale = ""
+	}
+	err := t.do(ctx, "write", p, func(c *sshConn) error {
+		adopt()
+		t.removeOrphans(c)
+		if t.cfg.Sudo {
+			return t.sudoWrite(c, p, data, &stale)
 		}
 		return t.sftpWrite(c, p, data, &stale)
 	})
+	adopt()
+	return err
+}
+
+// removeOrphans removes the temporary files that earlier attempts left on
+// this host when their connection broke. One whose removal got no answer
+// (the connection broke again) stays on the list; one the host refused to
+// remove is left to the age-based sweep.
+func (t *sshTarget) removeOrphans(c *sshConn) {
+	for _, o := range t.entry.takeOrphans(t.cfg.Sudo) {
+		var err error
+		if o.sudo {
+			_, err = t.shell(c, "write", o.path, sudoRemoveTempScript, nil, o.path, o.suffix)
+		} else {
+			var sc *sftp.Client
+			if sc, err = c.sftpClient(); err == nil {
+				err = sc.Remove(o.path)
+			}
+		}
+		if !hostAnswered(err) {
+			t.entry.addOrphan(o)
+		}
+	}
+}
+
+// hostAnswered reports whether err (from a script or an SFTP request) is
+// the host's answer, as opposed to a session or connection that failed
+// before one came.
+func hostAnswered(err error) bool {
+	var se *sshError
+	var st *sftp.StatusError
+	return err == nil || errors.As(err, &se) || errors.As(err, &st) ||
+		errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission)
 }
 
 // do runs op on the connection within Timeout. When op fails because the
@@ -190,19 +242,22 @@ func (t *sshTarget) sftpRead(c *sshConn, p string) ([]byte, error) {
 }
 
 // sftpWrite writes data to a temporary file next to the real file, gives it
-// the original's owner and mode before any content is written (a 0640
-// secrets file is never readable by others, not even half-written), syncs
-// it and renames it over the original with posix-rename@openssh.com, which,
-// unlike SFTP's own rename, replaces an existing file atomically.
+// the original's attributes, syncs it and renames it over the original with
+// posix-rename@openssh.com, which, unlike SFTP's own rename, replaces an
+// existing file atomically.
+//
+// The order: create the temporary file (O_EXCL, under a name chosen here so
+// that *stale knows it before it exists); remove stale temporary files of
+// earlier, killed runs; give it the original's owner (failing early, before
+// any upload, when the login user may not) and the original's owner
+// permissions only, so content is never readable by more users than the
+// original's owner while it is incomplete; upload; copy owner, xattrs, ACL
+// and the full mode from the original with one command on the host
+// (copyAttrsScript); check owner and mode; sync; rename.
 func (t *sshTarget) sftpWrite(c *sshConn, p string, data []byte, stale *string) (err error) {
 	sc, err := c.sftpClient()
 	if err != nil {
 		return err
-	}
-	if *stale != "" {
-		if rmErr := sc.Remove(*stale); rmErr == nil || errors.Is(rmErr, fs.ErrNotExist) {
-			*stale = ""
-		}
 	}
 	real, fi, err := resolve(sc, p)
 	if err != nil {
@@ -215,10 +270,24 @@ func (t *sshTarget) sftpWrite(c *sshConn, p string, data []byte, stale *string) 
 	if !ok {
 		return fmt.Errorf("the SFTP server did not report the owner of %s", real)
 	}
+	wantMode := fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
 
-	dir := path.Dir(real)
-	tmp := path.Join(dir, "."+path.Base(real)+".apim-tmp-"+randomSuffix())
-	f, err := sc.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
+	dir, base := path.Dir(real), path.Base(real)
+	tmp := path.Join(dir, tempPrefix(base)+newTempSuffix())
+	*stale = tmp
+	var f *sftp.File
+	renamed := false
+	defer func() {
+		if f != nil {
+			f.Close()
+		}
+		if !renamed {
+			if rmErr := sc.Remove(tmp); rmErr == nil || errors.Is(rmErr, fs.ErrNotExist) {
+				*stale = ""
+			}
+		}
+	}()
+	f, err = sc.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	if err != nil {
 		doing := fmt.Sprintf("cannot create a temporary file in %s (the new content is written there, then renamed over the file)", dir)
 		if vfs, verr := sc.StatVFS(dir); verr == nil && vfs.Flag&statvfsReadOnly != 0 {
@@ -226,35 +295,56 @@ func (t *sshTarget) sftpWrite(c *sshConn, p string, data []byte, stale *string) 
 		}
 		return t.fileErr("write", p, err, doing)
 	}
-	*stale = tmp
-	defer func() {
-		if f != nil {
-			f.Close()
-		}
-		if err != nil {
-			if rmErr := sc.Remove(tmp); rmErr == nil || errors.Is(rmErr, fs.ErrNotExist) {
-				*stale = ""
-			}
-		}
-	}()
-
-	// Owner first: chown clears set-id bits, the chmod after restores them.
 	tfi, err := f.Stat()
 	if err != nil {
 		return err
 	}
+	// The new file's mtime is the host's clock: stale files are judged by
+	// it, not by ours.
+	removeStaleTempsSFTP(sc, dir, base, tfi.ModTime())
+
+	// Owner first: chown clears set-id bits; the attribute copy sets them.
 	if tst, ok := tfi.Sys().(*sftp.FileStat); !ok || tst.UID != st.UID || tst.GID != st.GID {
 		if err := f.Chown(int(st.UID), int(st.GID)); err != nil {
 			return t.fileErr("write", p, err, fmt.Sprintf(
 				"%s is owned by uid %d gid %d and %s cannot create a file with that owner", real, st.UID, st.GID, t.cfg.User))
 		}
 	}
-	if err := f.Chmod(fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
+	if err := f.Chmod(wantMode & 0o700); err != nil {
 		return t.fileErr("write", p, err, "")
 	}
-	if _, err := f.Write(data); err != nil {
+	// Many WRITE requests in flight rather than one round trip per 32 KiB:
+	// a 10 MB file over a 50 ms link takes a second, not sixteen. A failed
+	// request can leave a hole, which does not matter in a file that is
+	// then removed; the size is checked below.
+	if _, err := f.ReadFromWithConcurrency(bytes.NewReader(data), 0); err != nil {
 		return t.fileErr("write", p, err, "")
 	}
+	if err := t.copyAttrs(c, p, real, tmp); err != nil {
+		return err
+	}
+	// Verify instead of trusting: cp silently skips an owner it may not
+	// set as non-root (the chown above makes that unlikely, not
+	// impossible: the file may have changed owner since).
+	tfi, err = f.Stat()
+	if err != nil {
+		return t.fileErr("write", p, err, "")
+	}
+	tst, ok := tfi.Sys().(*sftp.FileStat)
+	if !ok {
+		return fmt.Errorf("the SFTP server did not report the owner of %s", tmp)
+	}
+	gotMode := tfi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+	if tst.UID != st.UID || tst.GID != st.GID || gotMode != wantMode {
+		return &sshError{op: "write", path: p, target: t.String(), detail: fmt.Sprintf(
+			"the new file got owner %d:%d mode %v instead of the original's %d:%d mode %v; the file was not changed",
+			tst.UID, tst.GID, gotMode, st.UID, st.GID, wantMode)}
+	}
+	if tfi.Size() != int64(len(data)) {
+		return &sshError{op: "write", path: p, target: t.String(), detail: fmt.Sprintf(
+			"the new file has %d bytes instead of %d; the file was not changed", tfi.Size(), len(data))}
+	}
+	// Data and attributes on disk before the rename makes them visible.
 	if err := f.Sync(); err != nil && !isUnsupported(err) {
 		return t.fileErr("write", p, err, "")
 	}
@@ -263,12 +353,44 @@ func (t *sshTarget) sftpWrite(c *sshConn, p string, data []byte, stale *string) 
 	if cerr != nil {
 		return t.fileErr("write", p, cerr, "")
 	}
+	if err := injectFault(stageTempWritten); err != nil {
+		return fmt.Errorf("%s: %w", stageTempWritten, err)
+	}
 	if err := sc.PosixRename(tmp, real); err != nil {
+		// The rename may have happened with only the answer lost; the
+		// deferred Remove then finds nothing, which is fine.
 		return t.fileErr("write", p, err, "replacing the file (posix-rename@openssh.com), although the temporary file could be created next to it: "+
 			"the file itself is protected (immutable or append-only, see lsattr) or in a sticky directory")
 	}
+	renamed = true
 	*stale = ""
+	if err := injectFault(stageRenamed); err != nil {
+		return t.afterRename(p, err)
+	}
 	return nil
+}
+
+// afterRename is the error for a failure once the file was replaced.
+func (t *sshTarget) afterRename(p string, err error) error {
+	return &sshError{op: "write", path: p, target: t.String(),
+		detail: "the file has the new content, but the write did not complete", err: err}
+}
+
+// removeStaleTempsSFTP is removeStaleTemps (local.go) over SFTP: it deletes
+// leftovers of earlier, killed writes of base in dir: regular files (not
+// links) named by isTempName, unmodified for staleTempAge by the host's
+// clock now. Errors are ignored: cleanup must never stop a write.
+func removeStaleTempsSFTP(sc *sftp.Client, dir, base string, now time.Time) {
+	entries, err := sc.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !isTempName(e.Name(), base) || !e.Mode().IsRegular() || now.Sub(e.ModTime()) < staleTempAge {
+			continue
+		}
+		_ = sc.Remove(path.Join(dir, e.Name()))
+	}
 }
 
 // statvfsReadOnly is SSH_FXE_STATVFS_ST_RDONLY, the read-only bit of the
@@ -313,10 +435,4 @@ func (t *sshTarget) notRegular(op, p, real string, fi os.FileInfo) error {
 		what = fmt.Sprintf("a link to %s, which is %s", real, what)
 	}
 	return &sshError{op: op, path: p, target: t.String(), detail: "is " + what}
-}
-
-func randomSuffix() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -89,6 +89,10 @@ type connError struct {
 	kind   error
 	detail string
 	err    error
+	// hangup: the server closed the connection during authentication,
+	// which is how some servers reject (MaxAuthTries, DenyUsers) but also
+	// what a connection broken at that moment looks like.
+	hangup bool
 }
 
 func (e *connError) Error() string {

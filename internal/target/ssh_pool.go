@@ -23,6 +23,10 @@ const (
 	// NAT and firewall state alive between Terraform's bursts of work and
 	// notice a dead peer before the next operation has to.
 	keepaliveInterval = 15 * time.Second
+	// maxAuthHangups is how many dials in a row may end with the server
+	// hanging up during authentication before the host is given up as
+	// rejecting the login.
+	maxAuthHangups = 2
 )
 
 // Pool holds the SSH connections of one provider process. Every Target made
@@ -109,6 +113,53 @@ type poolEntry struct {
 	conn   *sshConn
 	fatal  error // an authentication or host key failure: never dialed again
 	closed bool
+	// hangups counts dials in a row that ended with the server hanging up
+	// during authentication (connError.hangup).
+	hangups int
+
+	orphanMu sync.Mutex
+	orphans  []orphanTemp
+}
+
+// orphanTemp is the temporary file of a write that gave up because the
+// connection broke (twice: WriteFile retries once), so it could not remove
+// the file itself. The next write on the host, over a new connection,
+// removes it (removeOrphans), whatever its age; the age-based sweep
+// (staleTempAge) is only for files of processes that died.
+type orphanTemp struct {
+	sudo bool
+	// path is the temporary file on the SFTP path; on the sudo path, the
+	// file being written, as given (the directory is resolved on the host).
+	path   string
+	suffix string // the sudo path's DIGITS (tempname.go)
+}
+
+// maxOrphans bounds the list on a host that keeps failing; the age-based
+// sweep covers what does not fit.
+const maxOrphans = 256
+
+func (e *poolEntry) addOrphan(o orphanTemp) {
+	e.orphanMu.Lock()
+	defer e.orphanMu.Unlock()
+	if len(e.orphans) < maxOrphans {
+		e.orphans = append(e.orphans, o)
+	}
+}
+
+// takeOrphans removes and returns the orphans of the sudo or the SFTP path.
+func (e *poolEntry) takeOrphans(sudo bool) []orphanTemp {
+	e.orphanMu.Lock()
+	defer e.orphanMu.Unlock()
+	var took, kept []orphanTemp
+	for _, o := range e.orphans {
+		if o.sudo == sudo {
+			took = append(took, o)
+		} else {
+			kept = append(kept, o)
+		}
+	}
+	e.orphans = kept
+	return took
 }
 
 func newPoolEntry(cfg SSHConfig) (*poolEntry, error) {
@@ -146,11 +197,24 @@ func (e *poolEntry) get() (*sshConn, error) {
 	}
 	c, err := e.dial()
 	if err != nil {
+		var ce *connError
+		if errors.As(err, &ce) && ce.hangup {
+			// A server that rejects this way does it every time; a
+			// connection that broke during authentication (a network
+			// blip, sshd's child killed) should not rule out the host
+			// for the rest of the run. Twice in a row is a rejection.
+			e.hangups++
+			if e.hangups >= maxAuthHangups {
+				e.fatal = err
+			}
+			return nil, err
+		}
 		if errors.Is(err, ErrAuthFailed) || errors.Is(err, ErrHostKeyUnknown) || errors.Is(err, ErrHostKeyChanged) {
 			e.fatal = err
 		}
 		return nil, err
 	}
+	e.hangups = 0
 	e.conn = c
 	return c, nil
 }
@@ -231,7 +295,7 @@ func bastionErr(b *endpoint, err error) error {
 		if ce.detail != "" {
 			d += ": " + ce.detail
 		}
-		return &connError{kind: ce.kind, detail: d, err: ce.err}
+		return &connError{kind: ce.kind, detail: d, err: ce.err, hangup: ce.hangup}
 	}
 	return err
 }
@@ -330,8 +394,9 @@ func handshake(nc net.Conn, ep *endpoint, deadline time.Time, timeout time.Durat
 		return nil, &connError{kind: ErrAuthFailed, detail: fmt.Sprintf(
 			"the server rejected user %q with every credential offered", ep.cfg.User), err: r.err}
 	case keyAccepted.Load() && (errors.Is(r.err, io.EOF) || errors.Is(r.err, net.ErrClosed) || strings.Contains(msg, "connection reset")):
-		return nil, &connError{kind: ErrAuthFailed, detail: fmt.Sprintf(
-			"the server closed the connection while authenticating user %q (too many keys offered for its MaxAuthTries, or the user is not allowed to log in)",
+		return nil, &connError{kind: ErrAuthFailed, hangup: true, detail: fmt.Sprintf(
+			"the server closed the connection while authenticating user %q (too many keys offered for its MaxAuthTries, "+
+				"the user is not allowed to log in, or the connection broke)",
 			ep.cfg.User), err: r.err}
 	default:
 		return nil, &connError{kind: ErrUnreachable, detail: "SSH handshake failed", err: r.err}
@@ -459,10 +524,27 @@ func (c *sshConn) session() (*ssh.Session, func(), error) {
 	case <-c.done:
 		return nil, nil, io.EOF
 	}
-	s, err := c.client.NewSession()
-	if err != nil {
-		<-c.sessions
-		return nil, nil, err
+	// sshd frees a closed session's slot a moment after the close arrives,
+	// so right after other sessions ended it can refuse a new one as over
+	// its MaxSessions ("open failed") although fewer are open: wait a
+	// little and ask again.
+	delay := 5 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		s, err := c.client.NewSession()
+		if err == nil {
+			return s, func() { s.Close(); <-c.sessions }, nil
+		}
+		var oce *ssh.OpenChannelError
+		if !errors.As(err, &oce) || oce.Reason != ssh.ConnectionFailed || attempt == 6 {
+			<-c.sessions
+			return nil, nil, err
+		}
+		select {
+		case <-time.After(delay):
+		case <-c.done:
+			<-c.sessions
+			return nil, nil, io.EOF
+		}
+		delay *= 2
 	}
-	return s, func() { s.Close(); <-c.sessions }, nil
 }

@@ -1,0 +1,300 @@
+package target
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portoffset/terraform-provider-apim/internal/sshtest"
+)
+
+// The SSH write paths' fault seam and fault trials; see fault_test.go for
+// the invariant and the output format.
+
+var sshWriteWays = []sshWay{waySFTPRoot, waySFTPOwner, waySudo}
+
+// sshWritten sets up a file for way in a fresh directory with old content
+// and the full set of attributes, and returns its path and attributes.
+func (f *sshFixture) sshWritten(t *testing.T, way sshWay, old []byte) (dir, path string, want fileAttrs) {
+	t.Helper()
+	dir = f.dirFor(t, way)
+	path = filepath.Join(dir, "carbon.xml")
+	writeTestFile(t, path, old, 0o600)
+	uid, gid := f.ownerFor(way)
+	return dir, path, f.decorate(t, path, uid, gid)
+}
+
+func TestSSHWriteStages(t *testing.T) {
+	f := newSSHFixture(t, sshtest.Options{})
+	old, new := []byte("<old/>"), []byte("<new/>")
+	for _, way := range sshWriteWays {
+		t.Run(way.name, func(t *testing.T) {
+			dir, path, want := f.sshWritten(t, way, old)
+			var seen []string
+			setWriteFault(t, func(stage string) error {
+				seen = append(seen, stage)
+				switch stage {
+				case stageTempWritten:
+					// The new file is complete, with every attribute,
+					// next to the untouched original.
+					assertContent(t, path, old)
+					temps := tempLeftovers(t, dir)
+					if len(temps) != 1 {
+						t.Errorf("at %s: temporary files %v, want one", stage, temps)
+						return nil
+					}
+					tmp := filepath.Join(dir, temps[0])
+					assertContent(t, tmp, new)
+					if got := readAttrs(t, tmp); !got.equal(want) {
+						t.Errorf("at %s: the temporary file has attributes %+v, want %+v", stage, got, want)
+					}
+				case stageRenamed:
+					assertContent(t, path, new)
+					assertNoTemps(t, dir)
+				}
+				return nil
+			})
+			if err := f.target(t, way).WriteFile(context.Background(), path, new); err != nil {
+				t.Fatal(err)
+			}
+			if want := []string{stageTempWritten, stageRenamed}; !slices.Equal(seen, want) {
+				t.Errorf("stages %v, want %v", seen, want)
+			}
+		})
+	}
+}
+
+func TestSSHWriteFaults(t *testing.T) {
+	f := newSSHFixture(t, sshtest.Options{})
+	old, new := []byte("<old/>"), []byte("<new/>")
+	for _, way := range sshWriteWays {
+		for _, stage := range []string{stageTempWritten, stageRenamed} {
+			t.Run(way.name+"/"+stage, func(t *testing.T) {
+				dir, path, want := f.sshWritten(t, way, old)
+				tg := f.target(t, way)
+				injected := errors.New("injected fault")
+				setWriteFault(t, func(s string) error {
+					if s == stage {
+						return injected
+					}
+					return nil
+				})
+				err := tg.WriteFile(context.Background(), path, new)
+				if !errors.Is(err, injected) {
+					t.Fatalf("WriteFile = %v, want the injected fault", err)
+				}
+				for _, w := range []string{path, f.srv.Addr()} {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error does not name %q: %v", w, err)
+					}
+				}
+				wantContent := old
+				if stage == stageRenamed {
+					wantContent = new
+					if !strings.Contains(err.Error(), "has the new content") {
+						t.Errorf("error after the rename should say the file was replaced: %v", err)
+					}
+				}
+				assertContent(t, path, wantContent)
+				if got := readAttrs(t, path); !got.equal(want) {
+					t.Errorf("attributes %+v, want %+v", got, want)
+				}
+				assertNoTemps(t, dir)
+
+				writeFault = nil
+				if err := tg.WriteFile(context.Background(), path, []byte("<next/>")); err != nil {
+					t.Fatalf("next write: %v", err)
+				}
+				assertContent(t, path, []byte("<next/>"))
+				assertNoTemps(t, dir)
+			})
+		}
+	}
+}
+
+// TestSSHFaultTrials kills the sshd processes serving the connection (the
+// per-connection sshd, and sftp-server or sudo and the write script under
+// it) at a random moment of a write of 1-4 MiB, as a network drop or an OOM
+// kill on the host would, -fault-trials times per way (SFTP, sudo).
+// Each trial records what the file holds right after the kill, lets the
+// interrupted WriteFile finish (it reconnects once and retries by itself;
+// in half the trials that retry is killed too, so the write fails and
+// leaves its temporary file), then makes the next write through the same
+// Pool and checks the invariant, which includes that this next write
+// removed any temporary file left.
+//
+// The SFTP trials log in as the file's owner rather than root: root's login
+// shell on the test machines is bash, whose .bashrc may run tools (pyenv
+// rehash) that take a lock file, and a kill at the wrong moment leaves that
+// lock behind and stalls every later root command on the machine. The
+// write path is the same code for root and non-root.
+func TestSSHFaultTrials(t *testing.T) {
+	f := newSSHFixture(t, sshtest.Options{})
+	for _, c := range []struct {
+		label string
+		way   sshWay
+	}{{"sftp", waySFTPOwner}, {"sudo", waySudo}} {
+		t.Run(c.label, func(t *testing.T) {
+			sshKillTrials(t, f, c.way, c.label)
+		})
+	}
+}
+
+func sshKillTrials(t *testing.T, f *sshFixture, way sshWay, label string) {
+	rng, seed := trialRand(t)
+	start, logins := time.Now(), f.srv.CountAccepted()
+	dir, path, want := f.sshWritten(t, way, []byte("<old/>"))
+	pool := NewPool()
+	t.Cleanup(func() { pool.Close() })
+	tg, err := pool.Target(f.config(t, way))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+
+	const minSize, maxSize = 1 << 20, 4 << 20
+	// The expected duration of one write, measured: the kill comes at a
+	// uniformly random moment within it.
+	var took []time.Duration
+	for i := range 3 {
+		data := trialContent(rng, (minSize+maxSize)/2, fmt.Sprintf("calibration %d", i))
+		t0 := time.Now()
+		if err := tg.WriteFile(ctx, path, data); err != nil {
+			t.Fatal(err)
+		}
+		took = append(took, time.Since(t0))
+	}
+	slices.Sort(took)
+	expected := took[1]
+
+	var c trialCounts
+	writeErrs, afterWriteOld, afterWriteNew, doubleKills := 0, 0, 0, 0
+	for i := range *faultTrials {
+		old := trialContent(rng, minSize+rng.IntN(maxSize-minSize), fmt.Sprintf("old %d", i))
+		new := trialContent(rng, minSize+rng.IntN(maxSize-minSize), fmt.Sprintf("new %d", i))
+		if err := os.WriteFile(path, old, 0); err != nil { // in place: keeps owner, mode, xattrs
+			t.Fatal(err)
+		}
+		if a := readAttrs(t, path); !a.equal(want) {
+			t.Fatalf("trial %d: setting up: attributes %+v, want %+v", i, a, want)
+		}
+		delay := time.Duration(rng.Int64N(int64(expected)))
+		// In half the trials the retry on the new connection is killed
+		// too, so the interrupted write gives up and its temporary file
+		// is left for the next write.
+		double := rng.IntN(2) == 1
+		delay2 := time.Duration(rng.Int64N(int64(expected)))
+		label := fmt.Sprintf("trial %d (kill after %v of ~%v)", i, delay.Round(time.Millisecond), expected.Round(time.Millisecond))
+		if double {
+			label = fmt.Sprintf("trial %d (kill after %v of ~%v, and %v into the retry)", i,
+				delay.Round(time.Millisecond), expected.Round(time.Millisecond), delay2.Round(time.Millisecond))
+		}
+
+		done := make(chan error, 1)
+		go func() { done <- tg.WriteFile(ctx, path, new) }()
+		time.Sleep(delay)
+		f.srv.KillSessionChildren()
+
+		// Right after the kill: whatever the interrupted write did.
+		got, detail := classify(path, old, new)
+		attrs := readAttrs(t, path)
+		c.trials++
+		switch got {
+		case "old":
+			c.old++
+		case "new":
+			c.new++
+		default:
+			c.damaged++
+			t.Errorf("%s: after the kill the file is damaged: %s", label, detail)
+		}
+		if !attrs.equal(want) {
+			c.damaged++
+			t.Errorf("%s: after the kill: attributes %+v, want %+v", label, attrs, want)
+		}
+
+		if double && killRetry(f.srv, done, delay2) {
+			doubleKills++
+			if got, detail := classify(path, old, new); got == "damaged" {
+				c.damaged++
+				t.Errorf("%s: after the second kill the file is damaged: %s", label, detail)
+			}
+		}
+
+		// The interrupted write either succeeded (after a reconnect) or
+		// says it failed; either way the file is whole.
+		werr := <-done
+		got, detail = classify(path, old, new)
+		switch {
+		case got == "damaged":
+			c.damaged++
+			t.Errorf("%s: after the interrupted write returned (%v) the file is damaged: %s", label, werr, detail)
+		case werr == nil && got != "new":
+			c.damaged++
+			t.Errorf("%s: the interrupted write succeeded but the file holds the old content", label)
+		case got == "old":
+			afterWriteOld++
+		default:
+			afterWriteNew++
+		}
+		if werr != nil {
+			writeErrs++
+			if !double {
+				t.Logf("%s: the interrupted write failed: %v", label, werr)
+			}
+		}
+		if len(tempLeftovers(t, dir)) > 0 {
+			c.leftoversAfterFault++
+		}
+
+		// The next write through the same pool reconnects if needed,
+		// completes and cleans up.
+		if err := tg.WriteFile(ctx, path, new); err != nil {
+			c.nextWriteFailed++
+			t.Errorf("%s: next write: %v", label, err)
+		}
+		if got, detail := classify(path, old, new); got != "new" {
+			c.nextWriteFailed++
+			t.Errorf("%s: after the next write the file holds the %s content %s", label, got, detail)
+		}
+		if a := readAttrs(t, path); !a.equal(want) {
+			c.damaged++
+			t.Errorf("%s: after the next write: attributes %+v, want %+v", label, a, want)
+		}
+		if left := tempLeftovers(t, dir); len(left) > 0 {
+			c.leftoversAfterNextWrite++
+			t.Errorf("%s: after the next write, temporary files left: %v", label, left)
+		}
+	}
+	c.extra = append(c.extra,
+		fmt.Sprintf("retry_killed_too=%d", doubleKills),
+		fmt.Sprintf("interrupted_write_ok=%d interrupted_write_err=%d", c.trials-writeErrs, writeErrs),
+		fmt.Sprintf("after_interrupted_write_old=%d after_interrupted_write_new=%d", afterWriteOld, afterWriteNew),
+		fmt.Sprintf("size=1-4MiB write_time=%v logins=%d", expected.Round(time.Millisecond), f.srv.CountAccepted()-logins))
+	t.Log(c.line(label, seed, time.Since(start)))
+	c.check(t)
+}
+
+// killRetry waits until the write (not yet done) has reconnected, lets its
+// retry run for delay, and kills the connection again. It reports whether
+// it killed: not when the write finished first.
+func killRetry(srv *sshtest.Server, done <-chan error, delay time.Duration) bool {
+	for len(srv.SessionPIDs()) == 0 {
+		if len(done) > 0 {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(delay)
+	if len(done) > 0 {
+		return false
+	}
+	srv.KillSessionChildren()
+	return true
+}
