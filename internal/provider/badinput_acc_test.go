@@ -634,7 +634,7 @@ func runBadInput(t *testing.T, tg *biTarget, tc biCase) {
 	}
 
 	if tc.fail != nil {
-		pieces := append([]string{summary, "On " + tg.host + ", " + e.file + ":"}, tc.fail(e)...)
+		pieces := append([]string{summary, tg.host, e.file}, tc.fail(e)...)
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testProviders,
 			Steps: []resource.TestStep{{

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -48,9 +49,24 @@ func editFile(ctx context.Context, t target.Target, file string, edit func(doc [
 }
 
 // fileError is the diagnostic for an operation on one file that failed: it
-// names the host and the file, says what was found and what to do.
+// names the host and the file, says what was found and what to do. Errors
+// from the target usually name both already; they are not said twice.
 func fileError(summary string, t target.Target, file string, err error) diag.Diagnostic {
-	return diag.NewErrorDiagnostic(summary, fmt.Sprintf("On %s, %s: %s\n\n%s", t, file, err, advice(err)))
+	detail := err.Error()
+	if !strings.Contains(detail, file) {
+		detail = file + ": " + detail
+	}
+	if !strings.Contains(detail, t.String()) {
+		detail = "On " + t.String() + ", " + detail
+	}
+	return diag.NewErrorDiagnostic(summary, detail+"\n\n"+advice(err))
+}
+
+// duplicateError is the diagnostic for a second resource writing an
+// instance that another resource of the same type manages.
+func duplicateError(resourceType, id string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Instance Managed Twice",
+		fmt.Sprintf("Another %s in this configuration already manages %s. Two resources setting the same values in the same file would undo each other's edit on every apply; keep exactly one %s per instance. The file holds the other resource's values.", resourceType, id, resourceType))
 }
 
 func advice(err error) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -19,23 +20,48 @@ type hosts struct {
 	defaults types.Object
 	local    target.Target
 	pool     *target.Pool
+
+	mu      sync.Mutex
+	applied map[string]bool // resource type + ID of every instance written by this command
 }
 
 func newHosts() *hosts {
 	return &hosts{local: target.NewLocal(), pool: target.NewPool()}
 }
 
+// configure starts a terraform command: new provider defaults and no
+// instance written yet.
+func (h *hosts) configure(defaults types.Object) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.defaults = defaults
+	h.applied = map[string]bool{}
+}
+
+// claim records that a command writes the instance id of a resource type
+// and reports whether no other resource wrote it before: two resources
+// editing the same values of one file would undo each other's edit. It is
+// checked when applying, not when planning, because Terraform plans a
+// replaced resource twice (once to replace it, once to create it).
+func (h *hosts) claim(resourceType, id string) (first bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	key := resourceType + " " + id
+	if h.applied[key] {
+		return false
+	}
+	h.applied[key] = true
+	return true
+}
+
 // place names where a resource's files are: "" for the local filesystem, or
-// "ssh://host:port". ok is false while the settings are not yet known.
+// "ssh://host:port". ok is false while the host or port is not yet known.
 func (h *hosts) place(resourceSSH types.Object) (place string, ok bool) {
-	s := mergeSSH(h.defaults, resourceSSH)
-	if s.unknown() {
-		return "", false
+	addr, ok := h.address(resourceSSH)
+	if addr == "" {
+		return "", ok
 	}
-	if s.host() == "" {
-		return "", true
-	}
-	return "ssh://" + net.JoinHostPort(s.host(), strconv.FormatInt(s.port(), 10)), true
+	return "ssh://" + addr, ok
 }
 
 // address is "host:port" of a resource's ssh object laid over the

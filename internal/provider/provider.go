@@ -50,7 +50,7 @@ func (p *apimProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p.hosts.defaults = cfg.SSH
+	p.hosts.configure(cfg.SSH)
 	resp.ResourceData = p.hosts
 }
 

@@ -229,6 +229,11 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	home := plan.APIMHome.ValueString()
 	offset := plan.Offset.ValueInt64()
 	carbon := filePath(home, apim.CarbonXML)
+	id := instanceID(r.placeOf(plan.SSH), home)
+	if !r.hosts.claim("apim_instance_ports", id) {
+		diags.Append(duplicateError("apim_instance_ports", id))
+		return diags
+	}
 	_, err := editFile(ctx, t, carbon, func(doc []byte) ([]byte, error) {
 		orig, err := apim.OffsetOriginal(doc)
 		if err != nil {
@@ -243,7 +248,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		diags.Append(fileError("Cannot Set the Port Offset", t, carbon, err))
 		return diags
 	}
-	plan.ID = types.StringValue(instanceID(r.placeOf(plan.SSH), home))
+	plan.ID = types.StringValue(id)
 	plan.ConfigFile = types.StringValue(carbon)
 	plan.Ports = portsValue(offset)
 

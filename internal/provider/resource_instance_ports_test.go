@@ -377,3 +377,36 @@ func TestInstancePorts_workflowCallbackLeftAlone(t *testing.T) {
 		})
 	}
 }
+
+// TestInstancePorts_managedTwice: two resources for one instance would undo
+// each other's edit on every apply; the second one to apply is refused.
+func TestInstancePorts_managedTwice(t *testing.T) {
+	home := newHome(t)
+	carbon := filepath.Join(home, apim.CarbonXML)
+	orig := readFile(t, carbon)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: instancePortsConfig(home, 2, "manage_workflow_callback = false") + fmt.Sprintf(`
+resource "apim_instance_ports" "again" {
+  apim_home = %q
+  offset    = 2
+  manage_workflow_callback = false
+}
+`, home),
+			ExpectError: regexp.MustCompile(`(?s)Instance Managed Twice.*Another apim_instance_ports in this configuration\s+already manages`),
+		}, {
+			Config: webSocketConfig(home, 2, "") + fmt.Sprintf(`
+resource "apim_websocket_inbound" "again" {
+  apim_home = %q
+  offset    = 2
+}
+`, home),
+			ExpectError: regexp.MustCompile(`(?s)Instance Managed Twice.*apim_websocket_inbound`),
+		}},
+	})
+	// The one resource that applied was destroyed and restored the file.
+	if err := expectFile(carbon, orig); err != nil {
+		t.Error(err)
+	}
+}

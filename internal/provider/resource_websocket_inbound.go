@@ -204,6 +204,12 @@ func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInb
 	if diags.HasError() {
 		return
 	}
+	place, _ := r.hosts.place(plan.SSH)
+	id := plan.id(place)
+	if !r.hosts.claim("apim_websocket_inbound", id) {
+		diags.Append(duplicateError("apim_websocket_inbound", id))
+		return
+	}
 	file := filePath(plan.APIMHome.ValueString(), plan.endpoint().File)
 	port := plan.basePort() + plan.Offset.ValueInt64()
 	_, err := editFile(ctx, t, file, func(doc []byte) ([]byte, error) {
@@ -227,8 +233,7 @@ func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInb
 	plan.BasePort = types.Int64Value(plan.basePort())
 	plan.Port = types.Int64Value(port)
 	plan.ConfigFile = types.StringValue(file)
-	place, _ := r.hosts.place(plan.SSH)
-	plan.ID = types.StringValue(plan.id(place))
+	plan.ID = types.StringValue(id)
 }
 
 func (r *webSocketInboundResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
