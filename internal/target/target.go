@@ -17,8 +17,11 @@ type Target interface {
 	// WriteFile replaces the content of the existing regular file at path with
 	// data, atomically: data goes to a temporary file in the same directory as
 	// the file (the link target when path is a symbolic link, so the link stays
-	// a link), which is synced, given the original's mode and owner, and
-	// renamed over it. No temporary file is left behind on any path.
+	// a link), which is synced, given the original's mode, owner, extended
+	// attributes and ACLs, and renamed over it. The file is only ever the old
+	// or the new content. A failed write removes its temporary file; one
+	// that cannot (the connection to the host is gone) leaves it to the next
+	// write of that file, which removes it first.
 	WriteFile(ctx context.Context, path string, data []byte) error
 
 	// Lock serializes edits of one file on this host within the process: it
