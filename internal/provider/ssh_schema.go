@@ -42,7 +42,7 @@ var sshFields = []sshField{
 	{name: "host_key", kind: sshString, bastion: true, doc: "Expected host key, pinned: one or more public key lines in `authorized_keys` format, or a `@cert-authority <key>` line to accept host certificates signed by that CA. When set, `known_hosts_file` is not used."},
 	{name: "known_hosts_file", kind: sshString, bastion: true, doc: "OpenSSH `known_hosts` file the host key is verified against (default: `~/.ssh/known_hosts`). An unknown or changed key is an error and nothing is read or written."},
 	{name: "insecure_ignore_host_key", kind: sshBool, doc: "Accept any host key without checking it (default: `false`). Dangerous: anyone able to intercept the connection can read and change the APIM configuration; use only on throw-away test hosts."},
-	{name: "sudo", kind: sshBool, doc: "Reach the files through `sudo -n` when the login user cannot read or write them (default: `false`). Needs passwordless sudo for `cat`, `mktemp`, `chmod`, `chown`, `mv` and `readlink`; a sudo that asks for a password is an error."},
+	{name: "sudo", kind: sshBool, doc: "Reach the files through `sudo -n` when the login user cannot read or write them (default: `false`). Needs passwordless sudo for `sh`: each file operation is a short POSIX shell script run as `sudo -n sh -c ...`. A sudo that asks for a password is an error, never a hang."},
 	{name: "timeout", kind: sshString, doc: "How long to wait to connect and for each operation, as a Go duration such as `30s` or `2m` (default: `30s`)."},
 }
 
