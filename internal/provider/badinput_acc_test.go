@@ -512,7 +512,10 @@ func biTree(root string) (map[string]biEntry, error) {
 		if err != nil {
 			return err
 		}
-		st := fi.Sys().(*syscall.Stat_t)
+		st, ok := fi.Sys().(*syscall.Stat_t)
+		if !ok {
+			return fmt.Errorf("%s: no syscall.Stat_t in %T", p, fi.Sys())
+		}
 		e := biEntry{mode: fi.Mode(), uid: st.Uid, gid: st.Gid}
 		switch {
 		case fi.Mode()&fs.ModeSymlink != 0:
@@ -650,24 +653,24 @@ func runBadInput(t *testing.T, tg *biTarget, tc biCase) {
 
 	// A success: the file the edit lands in is the link's destination
 	// when the managed file is a link.
-	real, err := filepath.EvalSymlinks(e.file)
+	resolved, err := filepath.EvalSymlinks(e.file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	realRel, _ := filepath.Rel(root, real)
-	orig := readFile(t, real)
+	realRel, _ := filepath.Rel(root, resolved)
+	orig := readFile(t, resolved)
 	want := tc.want(t, orig)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check: resource.ComposeAggregateTestCheckFunc(
-				func(*terraform.State) error { return expectFile(real, want) },
+				func(*terraform.State) error { return expectFile(resolved, want) },
 				func(*terraform.State) error { return sameTree(realRel) },
 			),
 		}},
 		CheckDestroy: func(*terraform.State) error {
-			if err := expectFile(real, orig); err != nil {
+			if err := expectFile(resolved, orig); err != nil {
 				return err
 			}
 			return sameTree()

@@ -24,28 +24,27 @@ func filePath(home, rel string) string {
 
 // editFile reads file, lets edit compute the new content and writes it back
 // atomically when it changed, all under the file's lock, so two resources
-// editing one file in the same run never lose each other's edit. It returns
-// the content now in the file.
-func editFile(ctx context.Context, t target.Target, file string, edit func(doc []byte) ([]byte, error)) ([]byte, error) {
+// editing one file in the same run never lose each other's edit.
+func editFile(ctx context.Context, t target.Target, file string, edit func(doc []byte) ([]byte, error)) error {
 	unlock := t.Lock(file)
 	defer unlock()
 	doc, err := t.ReadFile(ctx, file)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	out, err := edit(doc)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if bytes.Equal(out, doc) {
 		tflog.Debug(ctx, "file already right, not written", map[string]any{"host": t.String(), "file": file})
-		return doc, nil
+		return nil
 	}
 	if err := t.WriteFile(ctx, file, out); err != nil {
-		return nil, err
+		return err
 	}
 	tflog.Info(ctx, "file written", map[string]any{"host": t.String(), "file": file, "bytes": len(out)})
-	return out, nil
+	return nil
 }
 
 // fileError is the diagnostic for an operation on one file that failed: it

@@ -26,7 +26,7 @@ func TestEditFileSerializesEditsOfOneFile(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := editFile(context.Background(), local, carbon, func(doc []byte) ([]byte, error) {
+			err := editFile(context.Background(), local, carbon, func(doc []byte) ([]byte, error) {
 				n, err := apim.ReadOffset(doc)
 				if err != nil {
 					return nil, err

@@ -71,14 +71,15 @@ func writeFile(t *testing.T, name string, b []byte) {
 	}
 }
 
-// replaceOnce returns b with old, which must occur exactly once, replaced:
-// the expected file after an edit, computed independently of the provider.
-func replaceOnce(t *testing.T, b []byte, old, new string) []byte {
+// replaceOnce returns b with old, which must occur exactly once, replaced by
+// replacement: the expected file after an edit, computed independently of
+// the provider.
+func replaceOnce(t *testing.T, b []byte, old, replacement string) []byte {
 	t.Helper()
 	if n := bytes.Count(b, []byte(old)); n != 1 {
 		t.Fatalf("%q occurs %d times in the fixture, want once", old, n)
 	}
-	return bytes.Replace(b, []byte(old), []byte(new), 1)
+	return bytes.Replace(b, []byte(old), []byte(replacement), 1)
 }
 
 // expectFile returns an error unless the file holds exactly want, showing

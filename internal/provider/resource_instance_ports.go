@@ -234,7 +234,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		diags.Append(duplicateError("apim_instance_ports", id))
 		return diags
 	}
-	_, err := editFile(ctx, t, carbon, func(doc []byte) ([]byte, error) {
+	err := editFile(ctx, t, carbon, func(doc []byte) ([]byte, error) {
 		orig, err := apim.OffsetOriginal(doc)
 		if err != nil {
 			return nil, err
@@ -261,7 +261,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		return diags
 	}
 	url := types.StringNull()
-	_, err = editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) {
+	err = editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) {
 		orig, err := apim.WorkflowCallbackOriginal(doc)
 		if err != nil {
 			return nil, err
@@ -371,7 +371,7 @@ func (r *instancePortsResource) Delete(ctx context.Context, req resource.DeleteR
 	resp.Diagnostics.Append(diags...)
 	if found {
 		carbon := filePath(home, apim.CarbonXML)
-		_, err := editFile(ctx, t, carbon, func(doc []byte) ([]byte, error) { return apim.RestoreOffset(doc, orig) })
+		err := editFile(ctx, t, carbon, func(doc []byte) ([]byte, error) { return apim.RestoreOffset(doc, orig) })
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			resp.Diagnostics.Append(fileError("Cannot Restore the Port Offset", t, carbon, err))
 		}
@@ -388,7 +388,7 @@ func restoreWorkflow(ctx context.Context, t target.Target, workflow string, priv
 	if !found || diags.HasError() {
 		return diags
 	}
-	_, err := editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) { return apim.RestoreWorkflowCallback(doc, orig) })
+	err := editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) { return apim.RestoreWorkflowCallback(doc, orig) })
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		diags.Append(fileError("Cannot Restore the Workflow Callback URL", t, workflow, err))
 	}

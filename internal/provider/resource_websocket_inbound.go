@@ -212,7 +212,7 @@ func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInb
 	}
 	file := filePath(plan.APIMHome.ValueString(), plan.endpoint().File)
 	port := plan.basePort() + plan.Offset.ValueInt64()
-	_, err := editFile(ctx, t, file, func(doc []byte) ([]byte, error) {
+	err := editFile(ctx, t, file, func(doc []byte) ([]byte, error) {
 		orig, err := apim.InboundOriginalsOf(doc)
 		if err != nil {
 			return nil, err
@@ -307,7 +307,7 @@ func (r *webSocketInboundResource) Delete(ctx context.Context, req resource.Dele
 		return
 	}
 	file := filePath(state.APIMHome.ValueString(), state.endpoint().File)
-	_, err := editFile(ctx, t, file, func(doc []byte) ([]byte, error) { return apim.RestoreInbound(doc, orig) })
+	err := editFile(ctx, t, file, func(doc []byte) ([]byte, error) { return apim.RestoreInbound(doc, orig) })
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		resp.Diagnostics.Append(fileError("Cannot Restore the WebSocket Port", t, file, err))
 	}

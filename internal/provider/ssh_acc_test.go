@@ -783,7 +783,10 @@ func TestSSHSudo(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			st := fi.Sys().(*syscall.Stat_t)
+			st, ok := fi.Sys().(*syscall.Stat_t)
+			if !ok {
+				return fmt.Errorf("%s: no syscall.Stat_t in %T", p, fi.Sys())
+			}
 			if int(st.Uid) != owner.UID || int(st.Gid) != owner.GID || fi.Mode() != 0o640 {
 				return fmt.Errorf("%s: owner %d:%d mode %v, want %d:%d -rw-r-----", p, st.Uid, st.Gid, fi.Mode(), owner.UID, owner.GID)
 			}
@@ -853,7 +856,10 @@ func TestSSHReconnectMidRun(t *testing.T) {
 	// A second instance on the same host: six resources share the
 	// connection.
 	h2 := newAPIMHost(t, h.srv, newHome(t))
-	p := New("test")().(*apimProvider)
+	p, ok := New("test")().(*apimProvider)
+	if !ok {
+		t.Fatal("New does not make an *apimProvider")
+	}
 	t.Cleanup(func() { p.hosts.pool.Close() })
 	shared := map[string]func() (tfprotov6.ProviderServer, error){
 		"apim": func() (tfprotov6.ProviderServer, error) { return providerserver.NewProtocol6WithError(p)() },

@@ -59,17 +59,6 @@ func bastionOf(defaults, resource types.Object) sshSettings {
 	return merged
 }
 
-// unknown reports whether any setting is not yet known (a host created in the
-// same run, say).
-func (s sshSettings) unknown() bool {
-	for _, v := range s {
-		if v.IsUnknown() {
-			return true
-		}
-	}
-	return false
-}
-
 func (s sshSettings) str(name string) string {
 	if v, ok := s[name].(types.String); ok {
 		return v.ValueString()

@@ -122,7 +122,7 @@ func StartAgent(t testing.TB, keys ...*Key) string {
 	}
 	// Not t.TempDir: its path can exceed the 108-byte limit of Unix socket
 	// names.
-	dir, err := os.MkdirTemp("", "sshtest-agent-")
+	dir, err := os.MkdirTemp("", "sshtest-agent-") //nolint:usetesting // socket path length, see above
 	if err != nil {
 		t.Fatalf("sshtest: %v", err)
 	}

@@ -304,7 +304,11 @@ func freePort(t testing.TB, host string) int {
 		t.Fatalf("sshtest: finding a free port on %s: %v", host, err)
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		t.Fatalf("sshtest: a TCP listener on %s has address %T", host, l.Addr())
+	}
+	return addr.Port
 }
 
 // descendants lists the processes below pid, children before grandchildren,

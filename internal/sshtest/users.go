@@ -65,7 +65,9 @@ func EnsureUsers(t testing.TB) Users {
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
 		t.Fatalf("sshtest: locking: %v", err)
 	}
-	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+	// Unlocking cannot meaningfully fail, and closing the file (deferred
+	// above, so it runs after this) releases the lock anyway.
+	defer func() { _ = syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) }()
 
 	for _, name := range []string{LoginUser, OwnerUser, PasswordSudoUser} {
 		if _, err := user.Lookup(name); err != nil {
@@ -118,7 +120,7 @@ func run(t testing.TB, name string, args ...string) {
 // authorized_keys as the login user.
 func TempDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "sshtest-")
+	dir, err := os.MkdirTemp("", "sshtest-") //nolint:usetesting // t.TempDir's parent is 0700, see above
 	if err != nil {
 		t.Fatalf("sshtest: %v", err)
 	}

@@ -89,17 +89,17 @@ func (c *trialCounts) check(t *testing.T) {
 
 // classify says which content path holds: "old", "new" or "damaged" (with
 // a description).
-func classify(path string, old, new []byte) (string, string) {
+func classify(path string, oldContent, newContent []byte) (string, string) {
 	got, err := os.ReadFile(path)
 	switch {
 	case err != nil:
 		return "damaged", err.Error()
-	case bytes.Equal(got, old):
+	case bytes.Equal(got, oldContent):
 		return "old", ""
-	case bytes.Equal(got, new):
+	case bytes.Equal(got, newContent):
 		return "new", ""
 	}
-	return "damaged", fmt.Sprintf("%d bytes, neither the old (%d) nor the new (%d) content", len(got), len(old), len(new))
+	return "damaged", fmt.Sprintf("%d bytes, neither the old (%d) nor the new (%d) content", len(got), len(oldContent), len(newContent))
 }
 
 // trialContent is about size bytes of text unique to the trial and tag
@@ -141,7 +141,7 @@ func TestLocalFaultTrials(t *testing.T) {
 	if err := os.Mkdir(realDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	real := filepath.Join(realDir, "carbon.xml")
+	realFile := filepath.Join(realDir, "carbon.xml")
 	link := filepath.Join(root, "carbon.xml")
 	mustSymlink(t, "real/carbon.xml", link)
 
@@ -150,9 +150,9 @@ func TestLocalFaultTrials(t *testing.T) {
 	perFailure := map[string]int{}
 	for i := range *faultTrials {
 		old := trialContent(rng, 1<<10+rng.IntN(256<<10), fmt.Sprintf("old %d", i))
-		new := trialContent(rng, 1<<10+rng.IntN(256<<10), fmt.Sprintf("new %d", i))
-		writeTestFile(t, real, old, 0o640|fs.ModeSetgid)
-		want := localDecorate(t, real)
+		newContent := trialContent(rng, 1<<10+rng.IntN(256<<10), fmt.Sprintf("new %d", i))
+		writeTestFile(t, realFile, old, 0o640|fs.ModeSetgid)
+		want := localDecorate(t, realFile)
 		stage := writeStages[rng.IntN(len(writeStages))]
 		failure := localFailures[rng.IntN(len(localFailures))]
 		perStage[stage]++
@@ -183,7 +183,7 @@ func TestLocalFaultTrials(t *testing.T) {
 					err = fmt.Errorf("panic: %v", r)
 				}
 			}()
-			return NewLocal().WriteFile(ctx, link, new)
+			return NewLocal().WriteFile(ctx, link, newContent)
 		}()
 		cancel()
 		writeFault = nil
@@ -208,7 +208,7 @@ func TestLocalFaultTrials(t *testing.T) {
 			t.Errorf("%s: WriteFile = %v, want the injected fault", label, err)
 		}
 
-		got, detail := classify(real, old, new)
+		got, detail := classify(realFile, old, newContent)
 		switch {
 		case got == "damaged":
 			c.damaged++
@@ -221,7 +221,7 @@ func TestLocalFaultTrials(t *testing.T) {
 		default:
 			c.new++
 		}
-		if a := readAttrs(t, real); !a.equal(want) {
+		if a := readAttrs(t, realFile); !a.equal(want) {
 			c.damaged++
 			t.Errorf("%s: attributes %+v, want %+v", label, a, want)
 		}
@@ -238,15 +238,15 @@ func TestLocalFaultTrials(t *testing.T) {
 		}
 
 		c.trials++
-		if err := NewLocal().WriteFile(context.Background(), link, new); err != nil {
+		if err := NewLocal().WriteFile(context.Background(), link, newContent); err != nil {
 			c.nextWriteFailed++
 			t.Errorf("%s: next write: %v", label, err)
 		}
-		if got, detail := classify(real, old, new); got != "new" {
+		if got, detail := classify(realFile, old, newContent); got != "new" {
 			c.nextWriteFailed++
 			t.Errorf("%s: after the next write the file holds the %s content %s", label, got, detail)
 		}
-		if a := readAttrs(t, real); !a.equal(want) {
+		if a := readAttrs(t, realFile); !a.equal(want) {
 			c.damaged++
 			t.Errorf("%s: after the next write: attributes %+v, want %+v", label, a, want)
 		}

@@ -48,8 +48,8 @@ func lockKeyPath(path string) string {
 	if err != nil {
 		return path
 	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		return real
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		return resolved
 	}
 	// A file that does not exist yet (or a dangling link): the lexical path
 	// is the best identity there is, and WriteFile will refuse it anyway.
@@ -239,14 +239,14 @@ func (Local) WriteFile(ctx context.Context, path string, data []byte) error {
 		return fail("not started", err)
 	}
 
-	real, err := filepath.EvalSymlinks(path)
+	resolved, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		// A missing file or a dangling link: wrap the errno so that
 		// errors.Is(err, fs.ErrNotExist) holds. WriteFile only replaces,
 		// it never creates.
 		return &fs.PathError{Op: "write", Path: path, Err: bareErr(err)}
 	}
-	orig, err := os.Lstat(real)
+	orig, err := os.Lstat(resolved)
 	if err != nil {
 		return &fs.PathError{Op: "write", Path: path, Err: bareErr(err)}
 	}
@@ -255,12 +255,12 @@ func (Local) WriteFile(ctx context.Context, path string, data []byte) error {
 	}
 	ost, ok := orig.Sys().(*syscall.Stat_t)
 	if !ok {
-		return fail("stat", fmt.Errorf("no ownership information for %s", real))
+		return fail("stat", fmt.Errorf("no ownership information for %s", resolved))
 	}
 	wantMode := ost.Mode & 0o7777
 	wantUID, wantGID := int(ost.Uid), int(ost.Gid)
 
-	dir, base := filepath.Dir(real), filepath.Base(real)
+	dir, base := filepath.Dir(resolved), filepath.Base(resolved)
 	removeStaleTemps(dir, base, time.Now())
 
 	tmp, err := os.CreateTemp(dir, tempPrefix(base)+"*")
@@ -291,7 +291,7 @@ func (Local) WriteFile(ctx context.Context, path string, data []byte) error {
 	if err := copyOwner(tmp, wantUID, wantGID); err != nil {
 		return fail(fmt.Sprintf("cannot give the new file the original's owner %d:%d (refusing to change ownership)", wantUID, wantGID), err)
 	}
-	if err := copyXattrs(real, tmp); err != nil {
+	if err := copyXattrs(resolved, tmp); err != nil {
 		return fail("copying extended attributes", err)
 	}
 	// Mode last: setting a POSIX ACL rewrites the group bits and chmod
@@ -325,9 +325,9 @@ func (Local) WriteFile(ctx context.Context, path string, data []byte) error {
 	if err := ctx.Err(); err != nil {
 		return fail("cancelled before replacing the file", err)
 	}
-	if err := os.Rename(tmpName, real); err != nil {
+	if err := os.Rename(tmpName, resolved); err != nil {
 		if errors.Is(err, unix.EPERM) {
-			if perr := protectedFile(real); perr != nil {
+			if perr := protectedFile(resolved); perr != nil {
 				err = perr
 			}
 		}

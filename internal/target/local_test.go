@@ -34,8 +34,9 @@ const (
 	nobodyGID = 65534
 )
 
-func asUser(t *testing.T, uid, gid int, fn func()) {
+func asNobody(t *testing.T, fn func()) {
 	t.Helper()
+	const uid, gid = nobodyUID, nobodyGID
 	if os.Geteuid() != 0 {
 		if os.Geteuid() != uid {
 			t.Skipf("needs root to act as uid %d (running as uid %d)", uid, os.Geteuid())
@@ -138,7 +139,11 @@ func statT(t *testing.T, path string) *syscall.Stat_t {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return info.Sys().(*syscall.Stat_t)
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		t.Fatalf("%s: no syscall.Stat_t in %T", path, info.Sys())
+	}
+	return st
 }
 
 func TestLocalString(t *testing.T) {
@@ -220,7 +225,7 @@ func TestLocalReadFilePermission(t *testing.T) {
 	file := filepath.Join(dir, "secret.xml")
 	writeTestFile(t, file, []byte("x"), 0o000)
 	var err error
-	asUser(t, nobodyUID, nobodyGID, func() {
+	asNobody(t, func() {
 		_, err = NewLocal().ReadFile(context.Background(), file)
 	})
 	if err == nil {
@@ -341,7 +346,7 @@ func TestLocalWriteFileAsOwner(t *testing.T) {
 		}
 	}
 	var err error
-	asUser(t, nobodyUID, nobodyGID, func() {
+	asNobody(t, func() {
 		err = NewLocal().WriteFile(context.Background(), file, []byte("new"))
 	})
 	if err != nil {
@@ -371,7 +376,7 @@ func TestLocalWriteFileRefusesOwnerChange(t *testing.T) {
 	file := filepath.Join(dir, "deployment.toml")
 	writeTestFile(t, file, []byte("old"), 0o666)
 	var err error
-	asUser(t, nobodyUID, nobodyGID, func() {
+	asNobody(t, func() {
 		err = NewLocal().WriteFile(context.Background(), file, []byte("new"))
 	})
 	if err == nil {
@@ -406,9 +411,11 @@ func TestLocalWriteFileReadOnlyDir(t *testing.T) {
 	if err := os.Chmod(dir, 0o555); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	// Best effort: it only lets t.TempDir's cleanup, which reports its own
+	// failures, remove what is inside.
+	t.Cleanup(func() { _ = os.Chmod(dir, 0o755) })
 	var err error
-	asUser(t, nobodyUID, nobodyGID, func() {
+	asNobody(t, func() {
 		err = NewLocal().WriteFile(context.Background(), file, []byte("new"))
 	})
 	if err == nil {
@@ -489,27 +496,27 @@ func TestLocalWriteFileSymlinks(t *testing.T) {
 	tests := []struct {
 		name string
 		// setup returns the path to write and the real file behind it.
-		setup func(t *testing.T, root string) (path, real string)
+		setup func(t *testing.T, root string) (path, realFile string)
 	}{
 		{"absolute", func(t *testing.T, root string) (string, string) {
-			real := filepath.Join(root, "real", "deployment.toml")
+			realFile := filepath.Join(root, "real", "deployment.toml")
 			link := filepath.Join(root, "conf", "deployment.toml")
-			mustSymlink(t, real, link)
-			return link, real
+			mustSymlink(t, realFile, link)
+			return link, realFile
 		}},
 		{"relative", func(t *testing.T, root string) (string, string) {
-			real := filepath.Join(root, "real", "deployment.toml")
+			realFile := filepath.Join(root, "real", "deployment.toml")
 			link := filepath.Join(root, "conf", "deployment.toml")
 			mustSymlink(t, "../real/deployment.toml", link)
-			return link, real
+			return link, realFile
 		}},
 		{"chain", func(t *testing.T, root string) (string, string) {
-			real := filepath.Join(root, "real", "deployment.toml")
+			realFile := filepath.Join(root, "real", "deployment.toml")
 			mid := filepath.Join(root, "conf", "mid.toml")
 			link := filepath.Join(root, "conf", "deployment.toml")
 			mustSymlink(t, "../real/deployment.toml", mid)
 			mustSymlink(t, "mid.toml", link)
-			return link, real
+			return link, realFile
 		}},
 		{"linked directory", func(t *testing.T, root string) (string, string) {
 			mustSymlink(t, "real", filepath.Join(root, "current"))
@@ -524,14 +531,14 @@ func TestLocalWriteFileSymlinks(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			path, real := tc.setup(t, root)
-			writeTestFile(t, real, []byte("old"), 0o640)
+			path, realFile := tc.setup(t, root)
+			writeTestFile(t, realFile, []byte("old"), 0o640)
 			linkBefore, _ := os.Readlink(path)
 
 			if err := NewLocal().WriteFile(context.Background(), path, []byte("new")); err != nil {
 				t.Fatalf("WriteFile: %v", err)
 			}
-			assertContent(t, real, []byte("new"))
+			assertContent(t, realFile, []byte("new"))
 			assertContent(t, path, []byte("new"))
 			if linkBefore != "" {
 				info, err := os.Lstat(path)
@@ -545,7 +552,7 @@ func TestLocalWriteFileSymlinks(t *testing.T) {
 					t.Errorf("link now points to %q, was %q", got, linkBefore)
 				}
 			}
-			if info, _ := os.Lstat(real); info.Mode() != 0o640 {
+			if info, _ := os.Lstat(realFile); info.Mode() != 0o640 {
 				t.Errorf("target mode %v, want 0640", info.Mode())
 			}
 			assertNoTemps(t, root, filepath.Join(root, "real"), filepath.Join(root, "conf"))
@@ -728,8 +735,8 @@ func TestLocalWriteFileFaults(t *testing.T) {
 			if err := os.Mkdir(realDir, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			real := filepath.Join(realDir, "f.xml")
-			writeTestFile(t, real, old, 0o640|fs.ModeSetgid)
+			realFile := filepath.Join(realDir, "f.xml")
+			writeTestFile(t, realFile, old, 0o640|fs.ModeSetgid)
 			link := filepath.Join(root, "f.xml")
 			mustSymlink(t, "real/f.xml", link)
 
@@ -754,8 +761,8 @@ func TestLocalWriteFileFaults(t *testing.T) {
 					t.Errorf("error after the rename should say the file was replaced: %v", err)
 				}
 			}
-			assertContent(t, real, want)
-			if info, _ := os.Lstat(real); info.Mode() != 0o640|fs.ModeSetgid {
+			assertContent(t, realFile, want)
+			if info, _ := os.Lstat(realFile); info.Mode() != 0o640|fs.ModeSetgid {
 				t.Errorf("mode %v after fault, want 0640 with setgid", info.Mode())
 			}
 			if info, _ := os.Lstat(link); info.Mode()&fs.ModeSymlink == 0 {

@@ -97,7 +97,7 @@ func (t *sshTarget) removeOrphans(c *sshConn) {
 	for _, o := range t.entry.takeOrphans(t.cfg.Sudo) {
 		var err error
 		if o.sudo {
-			_, err = t.shell(c, "write", o.path, sudoRemoveTempScript, nil, o.path, o.suffix)
+			_, err = t.shell(c, "write", o.path, sudoRemoveTempScript, o.path, o.suffix)
 		} else {
 			var sc *sftp.Client
 			if sc, err = c.sftpClient(); err == nil {
@@ -170,7 +170,8 @@ func (t *sshTarget) run(ctx context.Context, c *sshConn, op func(*sshConn) error
 		return err
 	case <-ctx.Done():
 		c.close()
-		<-done
+		// op's error is only the closed connection's; ctx says why.
+		<-done //nolint:errcheck // dropped on purpose; "_ = <-done" trips staticcheck S1005
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return &connError{kind: ErrUnreachable, detail: fmt.Sprintf(
 				"no answer within %s; the connection was dropped", t.cfg.Timeout)}
@@ -222,14 +223,14 @@ func (t *sshTarget) sftpRead(c *sshConn, p string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	real, fi, err := resolve(sc, p)
+	resolved, fi, err := resolve(sc, p)
 	if err != nil {
 		return nil, t.fileErr("read", p, err, "")
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, t.notRegular("read", p, real, fi)
+		return nil, t.notRegular("read", p, resolved, fi)
 	}
-	f, err := sc.Open(real)
+	f, err := sc.Open(resolved)
 	if err != nil {
 		return nil, t.fileErr("read", p, err, "")
 	}
@@ -259,20 +260,20 @@ func (t *sshTarget) sftpWrite(c *sshConn, p string, data []byte, stale *string) 
 	if err != nil {
 		return err
 	}
-	real, fi, err := resolve(sc, p)
+	resolved, fi, err := resolve(sc, p)
 	if err != nil {
 		return t.fileErr("write", p, err, "")
 	}
 	if !fi.Mode().IsRegular() {
-		return t.notRegular("write", p, real, fi)
+		return t.notRegular("write", p, resolved, fi)
 	}
 	st, ok := fi.Sys().(*sftp.FileStat)
 	if !ok {
-		return fmt.Errorf("the SFTP server did not report the owner of %s", real)
+		return fmt.Errorf("the SFTP server did not report the owner of %s", resolved)
 	}
 	wantMode := fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
 
-	dir, base := path.Dir(real), path.Base(real)
+	dir, base := path.Dir(resolved), path.Base(resolved)
 	tmp := path.Join(dir, tempPrefix(base)+newTempSuffix())
 	*stale = tmp
 	var f *sftp.File
@@ -307,7 +308,7 @@ func (t *sshTarget) sftpWrite(c *sshConn, p string, data []byte, stale *string) 
 	if tst, ok := tfi.Sys().(*sftp.FileStat); !ok || tst.UID != st.UID || tst.GID != st.GID {
 		if err := f.Chown(int(st.UID), int(st.GID)); err != nil {
 			return t.fileErr("write", p, err, fmt.Sprintf(
-				"%s is owned by uid %d gid %d and %s cannot create a file with that owner", real, st.UID, st.GID, t.cfg.User))
+				"%s is owned by uid %d gid %d and %s cannot create a file with that owner", resolved, st.UID, st.GID, t.cfg.User))
 		}
 	}
 	if err := f.Chmod(wantMode & 0o700); err != nil {
@@ -320,7 +321,7 @@ func (t *sshTarget) sftpWrite(c *sshConn, p string, data []byte, stale *string) 
 	if _, err := f.ReadFromWithConcurrency(bytes.NewReader(data), 0); err != nil {
 		return t.fileErr("write", p, err, "")
 	}
-	if err := t.copyAttrs(c, p, real, tmp); err != nil {
+	if err := t.copyAttrs(c, p, resolved, tmp); err != nil {
 		return err
 	}
 	// Verify instead of trusting: cp silently skips an owner it may not
@@ -356,7 +357,7 @@ func (t *sshTarget) sftpWrite(c *sshConn, p string, data []byte, stale *string) 
 	if err := injectFault(stageTempWritten); err != nil {
 		return fmt.Errorf("%s: %w", stageTempWritten, err)
 	}
-	if err := sc.PosixRename(tmp, real); err != nil {
+	if err := sc.PosixRename(tmp, resolved); err != nil {
 		// The rename may have happened with only the answer lost; the
 		// deferred Remove then finds nothing, which is fine.
 		return t.fileErr("write", p, err, "replacing the file (posix-rename@openssh.com), although the temporary file could be created next to it: "+
@@ -426,13 +427,13 @@ func (t *sshTarget) fileErr(op, p string, err error, doing string) error {
 	return e
 }
 
-func (t *sshTarget) notRegular(op, p, real string, fi os.FileInfo) error {
+func (t *sshTarget) notRegular(op, p, resolved string, fi os.FileInfo) error {
 	what := "not a regular file"
 	if fi.IsDir() {
 		what = "a directory, not a regular file"
 	}
-	if real != p {
-		what = fmt.Sprintf("a link to %s, which is %s", real, what)
+	if resolved != p {
+		what = fmt.Sprintf("a link to %s, which is %s", resolved, what)
 	}
 	return &sshError{op: op, path: p, target: t.String(), detail: "is " + what}
 }

@@ -73,10 +73,10 @@ const attrsOKMarker = "apim:ATTRS-OK"
 var copyAttrsScript = copyAttrsLine(`"$1"`, `"$2"`) + "\necho " + attrsOKMarker
 
 // copyAttrs gives the temporary file tmp the owner, group, mode, POSIX ACL
-// and extended attributes of real, by running copyAttrsScript on the host
+// and extended attributes of resolved (the file p names), by running copyAttrsScript on the host
 // as the login user (the SFTP path).
-func (t *sshTarget) copyAttrs(c *sshConn, p, real, tmp string) error {
-	r, err := t.runShell(c, copyAttrsScript, nil, real, tmp)
+func (t *sshTarget) copyAttrs(c *sshConn, p, resolved, tmp string) error {
+	r, err := t.runShell(c, copyAttrsScript, nil, resolved, tmp)
 	switch {
 	case err != nil:
 		return err // the session or the connection failed

@@ -32,7 +32,7 @@ func (f *sshFixture) sshWritten(t *testing.T, way sshWay, old []byte) (dir, path
 
 func TestSSHWriteStages(t *testing.T) {
 	f := newSSHFixture(t, sshtest.Options{})
-	old, new := []byte("<old/>"), []byte("<new/>")
+	old, newContent := []byte("<old/>"), []byte("<new/>")
 	for _, way := range sshWriteWays {
 		t.Run(way.name, func(t *testing.T) {
 			dir, path, want := f.sshWritten(t, way, old)
@@ -50,17 +50,17 @@ func TestSSHWriteStages(t *testing.T) {
 						return nil
 					}
 					tmp := filepath.Join(dir, temps[0])
-					assertContent(t, tmp, new)
+					assertContent(t, tmp, newContent)
 					if got := readAttrs(t, tmp); !got.equal(want) {
 						t.Errorf("at %s: the temporary file has attributes %+v, want %+v", stage, got, want)
 					}
 				case stageRenamed:
-					assertContent(t, path, new)
+					assertContent(t, path, newContent)
 					assertNoTemps(t, dir)
 				}
 				return nil
 			})
-			if err := f.target(t, way).WriteFile(context.Background(), path, new); err != nil {
+			if err := f.target(t, way).WriteFile(context.Background(), path, newContent); err != nil {
 				t.Fatal(err)
 			}
 			if want := []string{stageTempWritten, stageRenamed}; !slices.Equal(seen, want) {
@@ -72,7 +72,7 @@ func TestSSHWriteStages(t *testing.T) {
 
 func TestSSHWriteFaults(t *testing.T) {
 	f := newSSHFixture(t, sshtest.Options{})
-	old, new := []byte("<old/>"), []byte("<new/>")
+	old, newContent := []byte("<old/>"), []byte("<new/>")
 	for _, way := range sshWriteWays {
 		for _, stage := range []string{stageTempWritten, stageRenamed} {
 			t.Run(way.name+"/"+stage, func(t *testing.T) {
@@ -85,7 +85,7 @@ func TestSSHWriteFaults(t *testing.T) {
 					}
 					return nil
 				})
-				err := tg.WriteFile(context.Background(), path, new)
+				err := tg.WriteFile(context.Background(), path, newContent)
 				if !errors.Is(err, injected) {
 					t.Fatalf("WriteFile = %v, want the injected fault", err)
 				}
@@ -96,7 +96,7 @@ func TestSSHWriteFaults(t *testing.T) {
 				}
 				wantContent := old
 				if stage == stageRenamed {
-					wantContent = new
+					wantContent = newContent
 					if !strings.Contains(err.Error(), "has the new content") {
 						t.Errorf("error after the rename should say the file was replaced: %v", err)
 					}
@@ -177,7 +177,7 @@ func sshKillTrials(t *testing.T, f *sshFixture, way sshWay, label string) {
 	writeErrs, afterWriteOld, afterWriteNew, doubleKills := 0, 0, 0, 0
 	for i := range *faultTrials {
 		old := trialContent(rng, minSize+rng.IntN(maxSize-minSize), fmt.Sprintf("old %d", i))
-		new := trialContent(rng, minSize+rng.IntN(maxSize-minSize), fmt.Sprintf("new %d", i))
+		newContent := trialContent(rng, minSize+rng.IntN(maxSize-minSize), fmt.Sprintf("new %d", i))
 		if err := os.WriteFile(path, old, 0); err != nil { // in place: keeps owner, mode, xattrs
 			t.Fatal(err)
 		}
@@ -197,12 +197,12 @@ func sshKillTrials(t *testing.T, f *sshFixture, way sshWay, label string) {
 		}
 
 		done := make(chan error, 1)
-		go func() { done <- tg.WriteFile(ctx, path, new) }()
+		go func() { done <- tg.WriteFile(ctx, path, newContent) }()
 		time.Sleep(delay)
 		f.srv.KillSessionChildren()
 
 		// Right after the kill: whatever the interrupted write did.
-		got, detail := classify(path, old, new)
+		got, detail := classify(path, old, newContent)
 		attrs := readAttrs(t, path)
 		c.trials++
 		switch got {
@@ -221,7 +221,7 @@ func sshKillTrials(t *testing.T, f *sshFixture, way sshWay, label string) {
 
 		if double && killRetry(f.srv, done, delay2) {
 			doubleKills++
-			if got, detail := classify(path, old, new); got == "damaged" {
+			if got, detail := classify(path, old, newContent); got == "damaged" {
 				c.damaged++
 				t.Errorf("%s: after the second kill the file is damaged: %s", label, detail)
 			}
@@ -230,7 +230,7 @@ func sshKillTrials(t *testing.T, f *sshFixture, way sshWay, label string) {
 		// The interrupted write either succeeded (after a reconnect) or
 		// says it failed; either way the file is whole.
 		werr := <-done
-		got, detail = classify(path, old, new)
+		got, detail = classify(path, old, newContent)
 		switch {
 		case got == "damaged":
 			c.damaged++
@@ -255,11 +255,11 @@ func sshKillTrials(t *testing.T, f *sshFixture, way sshWay, label string) {
 
 		// The next write through the same pool reconnects if needed,
 		// completes and cleans up.
-		if err := tg.WriteFile(ctx, path, new); err != nil {
+		if err := tg.WriteFile(ctx, path, newContent); err != nil {
 			c.nextWriteFailed++
 			t.Errorf("%s: next write: %v", label, err)
 		}
-		if got, detail := classify(path, old, new); got != "new" {
+		if got, detail := classify(path, old, newContent); got != "new" {
 			c.nextWriteFailed++
 			t.Errorf("%s: after the next write the file holds the %s content %s", label, got, detail)
 		}

@@ -95,7 +95,7 @@ rm -f -- "$d/.$b` + tempMarker + `$2"`
 const sudoAbortScript = `rm -f -- "$1"`
 
 func (t *sshTarget) sudoRead(c *sshConn, p string) ([]byte, error) {
-	out, err := t.shell(c, "read", p, sudoReadScript, nil, p)
+	out, err := t.shell(c, "read", p, sudoReadScript, p)
 	if err != nil {
 		return nil, err
 	}
@@ -126,17 +126,17 @@ func (t *sshTarget) sudoWrite(c *sshConn, p string, data []byte, stale *string) 
 		return t.scriptErr("write", p, r.status, r.stderr)
 	}
 	out := r.stdout
-	resolved, ok := afterMarker(out)
-	real := string(resolved)
-	if !ok || !path.IsAbs(real) {
+	printed, ok := afterMarker(out)
+	resolved := string(printed)
+	if !ok || !path.IsAbs(resolved) {
 		return &sshError{op: "write", path: p, target: t.String(), detail: fmt.Sprintf(
 			"unexpected output from the write script: %q", out)}
 	}
-	tmp := path.Join(path.Dir(real), tempPrefix(path.Base(real))+suffix)
+	tmp := path.Join(path.Dir(resolved), tempPrefix(path.Base(resolved))+suffix)
 	renamed := false
 	defer func() {
 		if !renamed && !c.isClosed() {
-			if _, rmErr := t.shell(c, "write", p, sudoAbortScript, nil, tmp); rmErr == nil {
+			if _, rmErr := t.shell(c, "write", p, sudoAbortScript, tmp); rmErr == nil {
 				*stale = ""
 			}
 		}
@@ -144,7 +144,7 @@ func (t *sshTarget) sudoWrite(c *sshConn, p string, data []byte, stale *string) 
 	if err := injectFault(stageTempWritten); err != nil {
 		return fmt.Errorf("%s: %w", stageTempWritten, err)
 	}
-	if _, err := t.shell(c, "write", p, sudoCommitScript, nil, real, tmp); err != nil {
+	if _, err := t.shell(c, "write", p, sudoCommitScript, resolved, tmp); err != nil {
 		return err
 	}
 	renamed = true
@@ -155,10 +155,10 @@ func (t *sshTarget) sudoWrite(c *sshConn, p string, data []byte, stale *string) 
 	return nil
 }
 
-// shell runs script with args and stdin on the host, through "sudo -n"
-// when Sudo is set, and classifies failures.
-func (t *sshTarget) shell(c *sshConn, op, p, script string, stdin []byte, args ...string) ([]byte, error) {
-	r, err := t.runShell(c, script, stdin, args...)
+// shell runs script with args and an empty stdin on the host, through
+// "sudo -n" when Sudo is set, and classifies failures.
+func (t *sshTarget) shell(c *sshConn, op, p, script string, args ...string) ([]byte, error) {
+	r, err := t.runShell(c, script, nil, args...)
 	if err != nil {
 		return nil, err
 	}

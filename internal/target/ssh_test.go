@@ -100,7 +100,10 @@ func assertOwnerMode(t *testing.T, path string, uid, gid int, mode os.FileMode) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := fi.Sys().(*syscall.Stat_t)
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		t.Fatalf("%s: no syscall.Stat_t in %T", path, fi.Sys())
+	}
 	if int(st.Uid) != uid || int(st.Gid) != gid || fi.Mode() != mode {
 		t.Errorf("%s: owner %d:%d mode %v, want %d:%d %v", path, st.Uid, st.Gid, fi.Mode(), uid, gid, mode)
 	}
@@ -172,8 +175,8 @@ func TestSSHSymlinkStaysSymlink(t *testing.T) {
 	if err := os.Mkdir(realDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	real := filepath.Join(realDir, "carbon.xml")
-	writeLocal(t, real, "<old/>", 0o600, 0, 0)
+	realFile := filepath.Join(realDir, "carbon.xml")
+	writeLocal(t, realFile, "<old/>", 0o600, 0, 0)
 	link := filepath.Join(dir, "carbon.xml")
 	if err := os.Symlink("real/carbon.xml", link); err != nil {
 		t.Fatal(err)
@@ -189,10 +192,10 @@ func TestSSHSymlinkStaysSymlink(t *testing.T) {
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
 		t.Fatalf("the link is no longer a link: %v %v", fi, err)
 	}
-	if got := readLocal(t, real); got != "<new/>" {
+	if got := readLocal(t, realFile); got != "<new/>" {
 		t.Errorf("link target holds %q", got)
 	}
-	assertOwnerMode(t, real, 0, 0, 0o600)
+	assertOwnerMode(t, realFile, 0, 0, 0o600)
 	assertNoTemp(t, dir)
 	assertNoTemp(t, realDir)
 }
@@ -746,14 +749,18 @@ func TestSSHOperationTimeout(t *testing.T) {
 	// The host stops answering mid-connection: the operation gives up at
 	// Timeout instead of hanging.
 	frozen := srv.SessionPIDs()
-	for _, pid := range frozen {
-		syscall.Kill(pid, syscall.SIGSTOP)
-	}
 	t.Cleanup(func() {
 		for _, pid := range frozen {
-			syscall.Kill(pid, syscall.SIGCONT)
+			// Best effort: a process that is gone needs no waking.
+			_ = syscall.Kill(pid, syscall.SIGCONT)
 		}
 	})
+	for _, pid := range frozen {
+		// ESRCH: the process ended since it was listed, nothing to freeze.
+		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil && !errors.Is(err, syscall.ESRCH) {
+			t.Fatalf("stopping sshd process %d: %v", pid, err)
+		}
+	}
 	start := time.Now()
 	err := tg.WriteFile(ctx, path, []byte("new"))
 	if !errors.Is(err, target.ErrUnreachable) || !strings.Contains(err.Error(), "no answer within 1s") {

@@ -14,13 +14,6 @@ func (s Step) describe() string {
 	return fmt.Sprintf("<%s %s=\"%s\">", s.Local, s.AttrName, EscapeAttr(s.AttrValue, '"'))
 }
 
-// describeNS is describe with the namespace, for messages about a namespace
-// mismatch.
-func (s Step) describeNS() string {
-	d := s.describe()
-	return d[:len(d)-1] + fmt.Sprintf(" xmlns=\"%s\">", EscapeAttr(s.Space, '"'))
-}
-
 // describe writes a path for a person: <Server>/<Ports>/<Offset>.
 // Namespaces are left out; messages name them where they are the problem.
 func (p Path) describe() string {

@@ -144,7 +144,7 @@ func TestErrorKinds(t *testing.T) {
 		err := fmt.Errorf("editing carbon.xml: %w", newError(k, "m"))
 		for _, other := range kinds {
 			if errors.Is(err, other) != (k == other) {
-				t.Errorf("errors.Is(%v, %v) = %v", k, other, !(k == other))
+				t.Errorf("errors.Is(%v, %v) = %v", k, other, k != other)
 			}
 		}
 		var got Kind

@@ -57,15 +57,15 @@ func fixture(t testing.TB, name string) []byte {
 	return b
 }
 
-// replaceOnce replaces the single occurrence of old in doc, and fails the
-// test if there is not exactly one: expected outputs are built with it,
-// independently of the package.
-func replaceOnce(t testing.TB, doc []byte, old, new string) []byte {
+// replaceOnce replaces the single occurrence of old in doc by replacement,
+// and fails the test if there is not exactly one: expected outputs are built
+// with it, independently of the package.
+func replaceOnce(t testing.TB, doc []byte, old, replacement string) []byte {
 	t.Helper()
 	if n := bytes.Count(doc, []byte(old)); n != 1 {
 		t.Fatalf("%q occurs %d times, want exactly once", old, n)
 	}
-	return bytes.Replace(doc, []byte(old), []byte(new), 1)
+	return bytes.Replace(doc, []byte(old), []byte(replacement), 1)
 }
 
 func toCRLF(doc []byte) []byte {

@@ -12,30 +12,20 @@ import (
 // lineBreakBefore returns where the line break ends that precedes doc[i]
 // after only spaces and tabs: the offset of that break's \r (for \r\n) or
 // \n. It returns -1 when doc[i] is not the first thing on its line or the
-// break would lie before min.
-func lineBreakBefore(doc []byte, i, min int) int {
+// break would lie before floor.
+func lineBreakBefore(doc []byte, i, floor int) int {
 	j := i
-	for j > min && (doc[j-1] == ' ' || doc[j-1] == '\t') {
+	for j > floor && (doc[j-1] == ' ' || doc[j-1] == '\t') {
 		j--
 	}
-	if j <= min || doc[j-1] != '\n' {
+	if j <= floor || doc[j-1] != '\n' {
 		return -1
 	}
 	j--
-	if j > min && doc[j-1] == '\r' {
+	if j > floor && doc[j-1] == '\r' {
 		j--
 	}
 	return j
-}
-
-// indentBefore returns the spaces and tabs between the line break before
-// doc[i] and doc[i], if doc[i] is the first thing on its line.
-func indentBefore(doc []byte, i, min int) (string, bool) {
-	lb := lineBreakBefore(doc, i, min)
-	if lb < 0 {
-		return "", false
-	}
-	return string(doc[lineContentStart(doc, lb):i]), true
 }
 
 // lineContentStart returns the offset just after the line break at lb.
