@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/portoffset/terraform-provider-apim/internal/target"
@@ -38,15 +37,18 @@ func (h *hosts) configure(defaults types.Object) {
 	h.applied = map[string]bool{}
 }
 
-// claim records that a command writes the instance id of a resource type
-// and reports whether no other resource wrote it before: two resources
-// editing the same values of one file would undo each other's edit. It is
-// checked when applying, not when planning, because Terraform plans a
-// replaced resource twice (once to replace it, once to create it).
-func (h *hosts) claim(resourceType, id string) (first bool) {
+// claim records that a command writes, as a resource of resourceType, file
+// at place (hosts.place) and reports whether no other resource wrote it
+// before: two resources editing the same values of one file would undo
+// each other's edit. It is checked when applying, not when planning,
+// because Terraform plans a replaced resource twice (once to replace it,
+// once to create it). file is the path filePath cleaned, so APIM homes
+// spelled differently ("/opt/am/", "/opt/./am") meet; symbolic links and
+// other names of one host are not resolved.
+func (h *hosts) claim(resourceType, place, file string) (first bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	key := resourceType + " " + id
+	key := resourceType + " " + place + file
 	if h.applied[key] {
 		return false
 	}
@@ -98,14 +100,18 @@ func (h *hosts) target(resourceSSH types.Object) (target.Target, diag.Diagnostic
 	if s.host() == "" {
 		return h.local, diags
 	}
+	// Not attribute errors of ssh: Terraform would quote the source lines
+	// of the ssh object under them, credentials written there included (a
+	// wrong private_key_passphrase showed itself and the key). The message
+	// names the setting; the diagnostic points at the resource.
 	cfg, err := s.config(bastionOf(h.defaults, resourceSSH))
 	if err != nil {
-		diags.AddAttributeError(path.Root("ssh"), "Invalid SSH Settings", err.Error())
+		diags.AddError("Invalid SSH Settings", err.Error())
 		return nil, diags
 	}
 	t, err := h.pool.Target(cfg)
 	if err != nil {
-		diags.AddAttributeError(path.Root("ssh"), "Invalid SSH Settings",
+		diags.AddError("Invalid SSH Settings",
 			fmt.Sprintf("The SSH settings for %s cannot be used: %s", s.host(), err))
 		return nil, diags
 	}

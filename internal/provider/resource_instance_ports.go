@@ -229,8 +229,9 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	home := plan.APIMHome.ValueString()
 	offset := plan.Offset.ValueInt64()
 	carbon := filePath(home, apim.CarbonXML)
-	id := instanceID(r.placeOf(plan.SSH), home)
-	if !r.hosts.claim("apim_instance_ports", id) {
+	place := r.placeOf(plan.SSH)
+	id := instanceID(place, home)
+	if !r.hosts.claim("apim_instance_ports", place, carbon) {
 		diags.Append(duplicateError("apim_instance_ports", id))
 		return diags
 	}

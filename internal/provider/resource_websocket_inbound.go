@@ -206,11 +206,11 @@ func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInb
 	}
 	place, _ := r.hosts.place(plan.SSH)
 	id := plan.id(place)
-	if !r.hosts.claim("apim_websocket_inbound", id) {
+	file := filePath(plan.APIMHome.ValueString(), plan.endpoint().File)
+	if !r.hosts.claim("apim_websocket_inbound", place, file) {
 		diags.Append(duplicateError("apim_websocket_inbound", id))
 		return
 	}
-	file := filePath(plan.APIMHome.ValueString(), plan.endpoint().File)
 	port := plan.basePort() + plan.Offset.ValueInt64()
 	err := editFile(ctx, t, file, func(doc []byte) ([]byte, error) {
 		orig, err := apim.InboundOriginalsOf(doc)

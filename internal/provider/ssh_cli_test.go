@@ -106,7 +106,11 @@ func (c *terraformCLI) run(args ...string) (stdout string, code int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	// Options go before a positional argument such as a plan file.
-	full := append([]string{args[0], "-no-color", "-input=false"}, args[1:]...)
+	full := []string{args[0], "-no-color"}
+	if args[0] != "show" { // the one command used here that takes no -input
+		full = append(full, "-input=false")
+	}
+	full = append(full, args[1:]...)
 	cmd := exec.CommandContext(ctx, "terraform", full...)
 	cmd.Dir, cmd.Env = c.dir, c.env
 	var out, errOut bytes.Buffer
