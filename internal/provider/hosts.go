@@ -21,7 +21,8 @@ type hosts struct {
 	pool     *target.Pool
 
 	mu      sync.Mutex
-	applied map[string]bool // resource type + ID of every instance written by this command
+	planned map[string]string // resource type + file → the values planned for it by this command
+	applied map[string]bool   // resource type + file written by this command
 }
 
 func newHosts() *hosts {
@@ -34,7 +35,25 @@ func (h *hosts) configure(defaults types.Object) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.defaults = defaults
+	h.planned = map[string]string{}
 	h.applied = map[string]bool{}
+}
+
+// claimPlan records, while planning, the values a resource of resourceType
+// plans for file at place, and reports whether they agree with those
+// another resource planned for it: two resources wanting different values
+// in one file are refused before anything is written. Agreeing values pass
+// here (Terraform plans a replaced resource twice, with the same values);
+// claim refuses the second writer when applying.
+func (h *hosts) claimPlan(resourceType, place, file, values string) (agree bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	key := resourceType + " " + place + file
+	if prior, ok := h.planned[key]; ok && prior != values {
+		return false
+	}
+	h.planned[key] = values
+	return true
 }
 
 // claim records that a command writes, as a resource of resourceType, file

@@ -148,6 +148,12 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	plan.Ports = portsValue(plan.Offset.ValueInt64())
+	if placeKnown && !plan.ConfigFile.IsUnknown() &&
+		!r.hosts.claimPlan("apim_instance_ports", place, plan.ConfigFile.ValueString(),
+			fmt.Sprint(plan.Offset.ValueInt64(), plan.ManageWorkflowCallback.ValueBool())) {
+		resp.Diagnostics.Append(duplicateError("apim_instance_ports", instanceID(place, plan.APIMHome.ValueString())))
+		return
+	}
 	plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }

@@ -410,3 +410,36 @@ resource "apim_websocket_inbound" "again" {
 		t.Error(err)
 	}
 }
+
+// TestInstancePorts_managedTwiceDifferently: two resources wanting different
+// values in one file are refused at plan time, before anything is written.
+func TestInstancePorts_managedTwiceDifferently(t *testing.T) {
+	home := newHome(t)
+	carbon := filepath.Join(home, apim.CarbonXML)
+	orig := readFile(t, carbon)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: instancePortsConfig(home, 2, "") + fmt.Sprintf(`
+resource "apim_instance_ports" "again" {
+  apim_home = "%s/"
+  offset    = 3
+}
+`, home),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Instance Managed Twice.*apim_instance_ports`),
+		}, {
+			Config: webSocketConfig(home, 2, "") + fmt.Sprintf(`
+resource "apim_websocket_inbound" "again" {
+  apim_home = %q
+  offset    = 5
+}
+`, home),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Instance Managed Twice.*apim_websocket_inbound`),
+		}},
+	})
+	if err := expectFile(carbon, orig); err != nil {
+		t.Error(err)
+	}
+}

@@ -166,6 +166,11 @@ func (r *webSocketInboundResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	if !plan.Offset.IsUnknown() && !plan.BasePort.IsUnknown() {
 		plan.Port = types.Int64Value(plan.BasePort.ValueInt64() + plan.Offset.ValueInt64())
+		if place, ok := r.hosts.place(plan.SSH); ok && !plan.ConfigFile.IsUnknown() &&
+			!r.hosts.claimPlan("apim_websocket_inbound", place, plan.ConfigFile.ValueString(), fmt.Sprint(plan.Port.ValueInt64())) {
+			resp.Diagnostics.Append(duplicateError("apim_websocket_inbound", plan.id(place)))
+			return
+		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
