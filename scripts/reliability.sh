@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Reproduces the figures in RELIABILITY.md: the fault-injection trials, the
+# bad-input table, the parallel load and the secrets check, each printed as
+# the summary lines its test logs. Fuzzing is `make fuzz` (FUZZTIME, 5m each).
+# Needs what `make test` needs: root, sshd and sudo for the SSH servers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+run() {
+	echo "== $*"
+	if ! go test -count=1 -v "$@" >"$log" 2>&1; then
+		cat "$log"
+		echo "reliability: go test $* failed" >&2
+		exit 1
+	fi
+}
+
+run -run 'TestLocalFaultTrials|TestSSHFaultTrials' ./internal/target/
+grep -o 'FAULT-TRIALS .*' "$log"
+
+run -run 'TestBadInput' ./internal/provider/
+grep -E -e '--- (PASS|SKIP|FAIL): TestBadInput/' "$log" | sed 's/^ *//'
+
+run -run 'TestLoadCLI|TestSSHCLISecrets' ./internal/provider/
+grep -o -E '(LOAD|LOAD-TWICE|SECRETS) .*' "$log"
