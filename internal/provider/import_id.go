@@ -42,20 +42,7 @@ func parseImportID(id string) (importTarget, error) {
 	if err != nil || u.Scheme != "ssh" || u.Hostname() == "" || !path.IsAbs(u.Path) || u.RawQuery != "" || u.Fragment != "" {
 		return importTarget{}, fmt.Errorf("import ID %q: %s", id, usage)
 	}
-	values := map[string]attr.Value{}
-	for name, t := range sshAttrTypes() {
-		switch t {
-		case types.StringType:
-			values[name] = types.StringNull()
-		case types.Int64Type:
-			values[name] = types.Int64Null()
-		case types.BoolType:
-			values[name] = types.BoolNull()
-		}
-		if obj, ok := t.(types.ObjectType); ok {
-			values[name] = types.ObjectNull(obj.AttrTypes)
-		}
-	}
+	values := nullValues(sshAttrTypes())
 	values["host"] = types.StringValue(u.Hostname())
 	if p := u.Port(); p != "" {
 		n, err := strconv.ParseInt(p, 10, 64)
@@ -75,4 +62,26 @@ func parseImportID(id string) (importTarget, error) {
 		return importTarget{}, fmt.Errorf("import ID %q: %v", id, diags)
 	}
 	return importTarget{home: path.Clean(u.Path), ssh: obj}, nil
+}
+
+// nullValues is a null value of each type, by attribute name: an object
+// with nothing set, to set what is known on.
+func nullValues(attrTypes map[string]attr.Type) map[string]attr.Value {
+	values := map[string]attr.Value{}
+	for name, t := range attrTypes {
+		switch t := t.(type) {
+		case types.ObjectType:
+			values[name] = types.ObjectNull(t.AttrTypes)
+		default:
+			switch t {
+			case types.Int64Type:
+				values[name] = types.Int64Null()
+			case types.BoolType:
+				values[name] = types.BoolNull()
+			default:
+				values[name] = types.StringNull()
+			}
+		}
+	}
+	return values
 }

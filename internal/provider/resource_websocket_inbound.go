@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/portoffset/terraform-provider-apim/internal/apim"
@@ -176,29 +177,26 @@ func (r *webSocketInboundResource) ModifyPlan(ctx context.Context, req resource.
 }
 
 func (r *webSocketInboundResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan webSocketInboundModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.apply(ctx, &plan, resp.Private, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.write(ctx, req.Plan, resp.Private, &resp.State, &resp.Diagnostics)
 }
 
 func (r *webSocketInboundResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.write(ctx, req.Plan, resp.Private, &resp.State, &resp.Diagnostics)
+}
+
+// write applies the plan and records it as the new state: Create and Update
+// do the same, since the file is made to state the planned port either way.
+func (r *webSocketInboundResource) write(ctx context.Context, planned tfsdk.Plan, private privateState, state *tfsdk.State, diags *diag.Diagnostics) {
 	var plan webSocketInboundModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	diags.Append(planned.Get(ctx, &plan)...)
+	if diags.HasError() {
 		return
 	}
-	r.apply(ctx, &plan, resp.Private, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	r.apply(ctx, &plan, private, diags)
+	if diags.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	diags.Append(state.Set(ctx, &plan)...)
 }
 
 // apply makes the endpoint file state the planned port with the offset flag

@@ -7,36 +7,22 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// sshObject builds an ssh object with the given attributes set.
+// sshObject builds an ssh object with the given attributes set, and a
+// bastion when bastion is not nil.
 func sshObject(t *testing.T, set map[string]attr.Value, bastion map[string]attr.Value) types.Object {
 	t.Helper()
 	attrTypes := sshAttrTypes()
-	values := map[string]attr.Value{}
-	for name, ty := range attrTypes {
-		switch ty {
-		case types.StringType:
-			values[name] = types.StringNull()
-		case types.Int64Type:
-			values[name] = types.Int64Null()
-		case types.BoolType:
-			values[name] = types.BoolNull()
-		}
-	}
-	bastionType, ok := attrTypes["bastion"].(types.ObjectType)
-	if !ok {
-		t.Fatal("ssh.bastion is not an object")
-	}
-	bastionTypes := bastionType.AttrTypes
-	values["bastion"] = types.ObjectNull(bastionTypes)
+	values := nullValues(attrTypes)
 	if bastion != nil {
-		b := map[string]attr.Value{}
-		for name := range bastionTypes {
-			b[name] = values[name]
+		bastionType, ok := attrTypes["bastion"].(types.ObjectType)
+		if !ok {
+			t.Fatal("ssh.bastion is not an object")
 		}
+		b := nullValues(bastionType.AttrTypes)
 		for name, v := range bastion {
 			b[name] = v
 		}
-		values["bastion"] = types.ObjectValueMust(bastionTypes, b)
+		values["bastion"] = types.ObjectValueMust(bastionType.AttrTypes, b)
 	}
 	for name, v := range set {
 		values[name] = v
