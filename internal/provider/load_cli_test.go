@@ -3,7 +3,6 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -58,18 +57,6 @@ resource %q %q {
   %s
 }
 `, typ, name, homes, strings.Join(extra, "\n  "))
-}
-
-// ownedHome is a copy of newHome that u owns, in a directory every user can
-// traverse: a home u edits over SSH without sudo.
-func ownedHome(t *testing.T, u sshtest.User) string {
-	t.Helper()
-	home := filepath.Join(sshtest.TempDir(t), "wso2am-2.1.0")
-	if err := os.CopyFS(home, os.DirFS(newHome(t))); err != nil {
-		t.Fatal(err)
-	}
-	chownTree(t, home, u.UID, u.GID, 0o755, 0o644)
-	return home
 }
 
 // stateResource is one resource instance of `terraform show -json`.

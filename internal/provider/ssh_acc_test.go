@@ -209,16 +209,36 @@ func unchanged(t *testing.T, h *apimHost) {
 	}
 }
 
-// startRootHosts starts n sshd servers that accept key for every user, each
-// with an APIM home of its own.
-func startRootHosts(t *testing.T, n int, key *sshtest.Key, opts sshtest.Options) []*apimHost {
+// startHosts starts n sshd servers that accept key for every user, each
+// with an APIM home of its own that login owns (ownedHome).
+//
+// The tests log in as sshtest.LoginUser, whose shell is /bin/sh, unless they
+// need root, and none here does: what a root login changes (SFTP writes of
+// files another user owns) is the SSH target's, tested in internal/target.
+// root's login shell on the test machines is bash, which sources ~/.bashrc
+// for every command sshd runs, one per SFTP write; a .bashrc running pyenv
+// init makes each of them slow, and after a root session killed during a
+// pyenv rehash (a stale lock) stalls each for a minute.
+func startHosts(t *testing.T, n int, login sshtest.User, key *sshtest.Key, opts sshtest.Options) []*apimHost {
 	t.Helper()
 	opts.AuthorizedKeys = append(opts.AuthorizedKeys, key.AuthorizedKey())
 	hosts := make([]*apimHost, n)
 	for i := range hosts {
-		hosts[i] = newAPIMHost(t, sshtest.Start(t, opts), newHome(t))
+		hosts[i] = newAPIMHost(t, sshtest.Start(t, opts), ownedHome(t, login))
 	}
 	return hosts
+}
+
+// ownedHome is a copy of newHome that u owns, in a directory every user can
+// traverse: a home u edits over SSH without sudo.
+func ownedHome(t *testing.T, u sshtest.User) string {
+	t.Helper()
+	home := filepath.Join(sshtest.TempDir(t), "wso2am-2.1.0")
+	if err := os.CopyFS(home, os.DirFS(newHome(t))); err != nil {
+		t.Fatal(err)
+	}
+	chownTree(t, home, u.UID, u.GID, 0o755, 0o644)
+	return home
 }
 
 // filesCheck is a state check comparing h's files with want. (The legacy
@@ -289,8 +309,9 @@ func (e expectImportNoop) CheckPlan(_ context.Context, req plancheck.CheckPlanRe
 // on one host, removal (restore), then the same fleet adopted with for_each
 // import blocks by ssh://host:port/home IDs.
 func TestSSHForEachHosts(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
 	key := sshtest.NewKey(t)
-	hosts := startRootHosts(t, 3, key, sshtest.Options{})
+	hosts := startHosts(t, 3, login, key, sshtest.Options{})
 	a, b, c := hosts[0], hosts[1], hosts[2]
 	offsets := map[*apimHost]int{a: 1, b: 2, c: 3}
 
@@ -299,7 +320,7 @@ func TestSSHForEachHosts(t *testing.T) {
 		entries = append(entries, fmt.Sprintf("    %q = { port = %d, home = %q, offset = %d }", h.srv.Host(), h.srv.Port(), h.home, offsets[h]))
 	}
 	provider := providerSSH(
-		hclAttr("user", "root"),
+		hclAttr("user", login.Name),
 		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
 		hclAttr("known_hosts_file", knownHosts(t, a.srv, b.srv, c.srv)),
 		hclAttr("agent", false),
@@ -422,15 +443,16 @@ import {
 // import command (verified against the state apply made) and with an
 // import block.
 func TestSSHImport(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
 	key := sshtest.NewKey(t)
-	h := startRootHosts(t, 1, key, sshtest.Options{})[0]
+	h := startHosts(t, 1, login, key, sshtest.Options{})[0]
 	// An instance set up by hand at offset 5.
 	handSet := applied(t, h.orig, 5, true, true)
 	for rel, b := range handSet {
 		writeFile(t, filepath.Join(h.home, rel), b)
 	}
 	config := providerSSH(
-		hclAttr("user", "root"),
+		hclAttr("user", login.Name),
 		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
 		hclAttr("known_hosts_file", knownHosts(t, h.srv)),
 		hclAttr("agent", false),
@@ -474,12 +496,13 @@ func TestSSHImport(t *testing.T) {
 // nothing is written; pinned keys, a pinned host CA and
 // insecure_ignore_host_key let the apply through.
 func TestSSHHostKeys(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
 	key := sshtest.NewKey(t)
 	hostCA := sshtest.NewKey(t)
-	hosts := startRootHosts(t, 1, key, sshtest.Options{HostCA: hostCA})
+	hosts := startHosts(t, 1, login, key, sshtest.Options{HostCA: hostCA})
 	h := hosts[0]
 	keyPath := sshtest.WriteFile(t, "id_ed25519", key.PEM(t))
-	base := []string{hclAttr("user", "root"), hclAttr("private_key_path", keyPath), hclAttr("agent", false)}
+	base := []string{hclAttr("user", login.Name), hclAttr("private_key_path", keyPath), hclAttr("agent", false)}
 	fingerprint := ssh.FingerprintSHA256(h.srv.HostPublicKey)
 	other := sshtest.NewKey(t)
 	missing := filepath.Join(t.TempDir(), "known_hosts") // no such file: knows no host
@@ -491,21 +514,21 @@ func TestSSHHostKeys(t *testing.T) {
 	}{{
 		name:     "unknown host",
 		settings: []string{hclAttr("known_hosts_file", knownHosts(t, sshtest.Start(t, sshtest.Options{})))},
-		want:     diagText("Cannot Set the Port Offset", "root@"+h.srv.Addr(), "host key unknown", "ssh-ed25519 key "+fingerprint),
+		want:     diagText("Cannot Set the Port Offset", login.Name+"@"+h.srv.Addr(), "host key unknown", "ssh-ed25519 key "+fingerprint),
 	}, {
 		name:     "missing known_hosts file",
 		settings: []string{hclAttr("known_hosts_file", missing)},
-		want:     diagText("root@"+h.srv.Addr(), "host key unknown", "ssh-ed25519 key "+fingerprint),
+		want:     diagText(login.Name+"@"+h.srv.Addr(), "host key unknown", "ssh-ed25519 key "+fingerprint),
 	}, {
 		name: "changed key in known_hosts",
 		settings: []string{hclAttr("known_hosts_file", sshtest.WriteFile(t, "known_hosts",
 			strings.Replace(h.srv.KnownHostsLine(), h.srv.HostKey, other.AuthorizedKey(), 1)+"\n"))},
-		want: diagText("root@"+h.srv.Addr(), "host key changed", "ssh-ed25519 key "+fingerprint,
+		want: diagText(login.Name+"@"+h.srv.Addr(), "host key changed", "ssh-ed25519 key "+fingerprint,
 			"ssh-ed25519 key "+ssh.FingerprintSHA256(other.Public)),
 	}, {
 		name:     "another key pinned",
 		settings: []string{hclAttr("host_key", other.AuthorizedKey())},
-		want:     diagText("root@"+h.srv.Addr(), "host key changed", "ssh-ed25519 key "+fingerprint),
+		want:     diagText(login.Name+"@"+h.srv.Addr(), "host key changed", "ssh-ed25519 key "+fingerprint),
 	}}
 	for _, tc := range refused {
 		t.Run(tc.name, func(t *testing.T) {
@@ -553,10 +576,11 @@ func TestSSHHostKeys(t *testing.T) {
 // TestSSHWrongKey: a key the server rejects fails the apply at once with an
 // authentication error naming user@host:port; the login is not retried.
 func TestSSHWrongKey(t *testing.T) {
-	h := startRootHosts(t, 1, sshtest.NewKey(t), sshtest.Options{})[0]
+	login := sshtest.EnsureUsers(t).Login
+	h := startHosts(t, 1, login, sshtest.NewKey(t), sshtest.Options{})[0]
 	wrong := sshtest.NewKey(t)
 	config := providerSSH(
-		hclAttr("user", "root"),
+		hclAttr("user", login.Name),
 		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", wrong.PEM(t))),
 		hclAttr("known_hosts_file", knownHosts(t, h.srv)),
 		hclAttr("agent", false),
@@ -567,7 +591,7 @@ func TestSSHWrongKey(t *testing.T) {
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			Config:      config,
-			ExpectError: diagText("root@"+h.srv.Addr(), "authentication failed", `the server rejected user "root"`),
+			ExpectError: diagText(login.Name+"@"+h.srv.Addr(), "authentication failed", `the server rejected user "`+login.Name+`"`),
 		}},
 	})
 	// The whole test case: init, plan, apply. A retry loop, or waiting for
@@ -615,12 +639,7 @@ func TestSSHAuthMethods(t *testing.T) {
 		UserCA:                 userCA, // certKey is in no authorized_keys: only its certificate gets it in
 	})
 	// The login user edits its own files.
-	home := filepath.Join(sshtest.TempDir(t), "wso2am-2.1.0")
-	if err := os.CopyFS(home, os.DirFS(newHome(t))); err != nil {
-		t.Fatal(err)
-	}
-	chownTree(t, home, users.Login.UID, users.Login.GID, 0o755, 0o644)
-	h := newAPIMHost(t, srv, home)
+	h := newAPIMHost(t, srv, ownedHome(t, users.Login))
 
 	const passphrase = "apim test passphrase 9f3"
 	agentSock := sshtest.StartAgent(t, agentKey)
@@ -725,11 +744,12 @@ func chownTree(t *testing.T, root string, uid, gid int, dirMode, fileMode os.Fil
 // TestSSHBastion reaches the host through a jump host: the bastion's log
 // shows the forwarded (direct-tcpip) channel to the target.
 func TestSSHBastion(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
 	key := sshtest.NewKey(t)
 	bastion := sshtest.Start(t, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}, LogLevel: "DEBUG1"})
-	h := startRootHosts(t, 1, key, sshtest.Options{})[0]
+	h := startHosts(t, 1, login, key, sshtest.Options{})[0]
 	config := providerSSH(
-		hclAttr("user", "root"),
+		hclAttr("user", login.Name),
 		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
 		hclAttr("known_hosts_file", knownHosts(t, bastion, h.srv)),
 		hclAttr("agent", false),
@@ -848,14 +868,16 @@ func (k killSessions) CheckPlan(context.Context, plancheck.CheckPlanRequest, *pl
 // provider process per command, so to have a connection outlive a command
 // here, every command of this test is served by one provider instance, and
 // its pool, as if one process ran them all. The next operation must
-// reconnect, once, and leave every file complete and right.
+// reconnect, once, and leave every file complete and right. The sessions
+// killed are a non-root login's (see startHosts).
 func TestSSHReconnectMidRun(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
 	key := sshtest.NewKey(t)
-	hosts := startRootHosts(t, 1, key, sshtest.Options{})
+	hosts := startHosts(t, 1, login, key, sshtest.Options{})
 	h := hosts[0]
 	// A second instance on the same host: six resources share the
 	// connection.
-	h2 := newAPIMHost(t, h.srv, newHome(t))
+	h2 := newAPIMHost(t, h.srv, ownedHome(t, login))
 	p, ok := New("test")().(*apimProvider)
 	if !ok {
 		t.Fatal("New does not make an *apimProvider")
@@ -865,7 +887,7 @@ func TestSSHReconnectMidRun(t *testing.T) {
 		"apim": func() (tfprotov6.ProviderServer, error) { return providerserver.NewProtocol6WithError(p)() },
 	}
 	provider := providerSSH(
-		hclAttr("user", "root"),
+		hclAttr("user", login.Name),
 		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
 		hclAttr("known_hosts_file", knownHosts(t, h.srv)),
 		hclAttr("agent", false),
@@ -918,12 +940,13 @@ func TestSSHReconnectMidRun(t *testing.T) {
 // import ID or in the resource rather than from the provider) is the same
 // instance, updated in place; another host replaces the resource.
 func TestSSHInstanceIdentity(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
 	key := sshtest.NewKey(t)
-	h := startRootHosts(t, 1, key, sshtest.Options{})[0]
+	h := startHosts(t, 1, login, key, sshtest.Options{})[0]
 	other := sshtest.Start(t, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}})
 	provider := providerSSH(
 		hclAttr("port", h.srv.Port()),
-		hclAttr("user", "root"),
+		hclAttr("user", login.Name),
 		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
 		hclAttr("known_hosts_file", knownHosts(t, h.srv, other)),
 		hclAttr("agent", false),

@@ -145,13 +145,14 @@ func (c *terraformCLI) mustRun(want int, args ...string) string {
 // destroy` cost, and that no secret of the configuration reaches plan
 // output.
 func TestSSHCLILoginsPerCommand(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
 	key := sshtest.NewKey(t)
 	protected := sshtest.NewKey(t)
 	const passphrase = "cli test passphrase 4b7"
-	hosts := startRootHosts(t, 3, key, sshtest.Options{AuthorizedKeys: []string{protected.AuthorizedKey()}})
+	hosts := startHosts(t, 3, login, key, sshtest.Options{AuthorizedKeys: []string{protected.AuthorizedKey()}})
 	a := hosts[0]
 	provider := providerSSH(
-		hclAttr("user", "root"),
+		hclAttr("user", login.Name),
 		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
 		hclAttr("known_hosts_file", knownHosts(t, hosts[0].srv, hosts[1].srv, hosts[2].srv)),
 		hclAttr("agent", false),

@@ -130,3 +130,15 @@ func TempDir(t testing.TB) string {
 	}
 	return dir
 }
+
+// OwnedTempDir is a TempDir that u owns: u may create files in it, as a
+// login user editing its own files over SFTP must (the temporary file of a
+// write is created next to the file).
+func OwnedTempDir(t testing.TB, u User) string {
+	t.Helper()
+	dir := TempDir(t)
+	if err := os.Chown(dir, u.UID, u.GID); err != nil {
+		t.Fatalf("sshtest: %v", err)
+	}
+	return dir
+}

@@ -25,6 +25,14 @@ import (
 // sshWay is one way of writing over SSH: SFTP as root, SFTP as the file's
 // owner (no root anywhere; the login user owns file and directory), or sudo
 // from an unprivileged login.
+//
+// SFTP as root is the one way that needs a root login: it writes a file
+// another user owns, an owner only root may give the new file over SFTP.
+// Tests use it only where that is the point, and never kill or freeze its
+// sessions: root's login shell on the test machines is bash, which sources
+// ~/.bashrc for every command sshd runs, and a .bashrc running pyenv (a
+// lock file per rehash) makes each root command slow and a root session
+// killed at the wrong moment stalls every later one (TestSSHFaultTrials).
 type sshWay struct {
 	name string
 	sudo bool
@@ -78,13 +86,10 @@ func (f *sshFixture) target(t *testing.T, way sshWay) Target {
 // for root and sudo, the login user's for SFTP as the owner.
 func (f *sshFixture) dirFor(t *testing.T, way sshWay) string {
 	t.Helper()
-	dir := sshtest.TempDir(t)
 	if way.name == waySFTPOwner.name {
-		if err := os.Chown(dir, f.users.Login.UID, f.users.Login.GID); err != nil {
-			t.Fatal(err)
-		}
+		return sshtest.OwnedTempDir(t, f.users.Login)
 	}
-	return dir
+	return sshtest.TempDir(t)
 }
 
 // ownerFor is the owner of the files the tests write with way: the login
@@ -311,10 +316,14 @@ func TestSSHAttrsCommandUnavailable(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := newSSHFixture(t, sshtest.Options{ExtraConfig: c.config})
-			dir := f.dirFor(t, waySFTPRoot)
+			dir := f.dirFor(t, waySFTPOwner)
 			path := filepath.Join(dir, "carbon.xml")
 			writeTestFile(t, path, []byte("<old/>"), 0o640)
-			tg := f.target(t, waySFTPRoot)
+			uid, gid := f.ownerFor(waySFTPOwner)
+			if err := os.Chown(path, uid, gid); err != nil {
+				t.Fatal(err)
+			}
+			tg := f.target(t, waySFTPOwner)
 			if got, err := tg.ReadFile(context.Background(), path); err != nil || string(got) != "<old/>" {
 				t.Fatalf("ReadFile = %q, %v", got, err)
 			}
@@ -337,11 +346,15 @@ func TestSSHAttrsCommandUnavailable(t *testing.T) {
 // one naming for both (tempname.go).
 func TestSSHSudoAndSFTPShareTempNaming(t *testing.T) {
 	f := newSSHFixture(t, sshtest.Options{})
-	dir := f.dirFor(t, waySFTPRoot)
+	dir := f.dirFor(t, waySFTPOwner)
 	file := filepath.Join(dir, "f.xml")
 	writeTestFile(t, file, []byte("old"), 0o644)
+	uid, gid := f.ownerFor(waySFTPOwner)
+	if err := os.Chown(file, uid, gid); err != nil {
+		t.Fatal(err)
+	}
 	long := time.Now().Add(-2 * staleTempAge)
-	for _, way := range []sshWay{waySFTPRoot, waySudo} {
+	for _, way := range []sshWay{waySFTPOwner, waySudo} {
 		// A leftover named exactly as the other path names them.
 		var name string
 		if way.sudo {

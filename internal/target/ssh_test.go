@@ -43,10 +43,18 @@ func mustTarget(t *testing.T, p *target.Pool, cfg target.SSHConfig) target.Targe
 	return tg
 }
 
-// rootConfig logs in as root with key, host key pinned, no agent.
-func rootConfig(t *testing.T, srv *sshtest.Server, key *sshtest.Key) target.SSHConfig {
+// loginConfig logs in as sshtest.LoginUser (made by EnsureUsers) with key,
+// host key pinned, no agent. Tests log in as that user unless they need
+// root: root's login shell on the test machines is bash, which sources
+// ~/.bashrc for every command sshd runs (each SFTP write runs one), and a
+// .bashrc running pyenv init makes every such command slow, and stalls it
+// for a minute after a root session was killed during a pyenv rehash.
+// Files a test writes over SFTP as this user are the user's, in a
+// directory the user owns (sshtest.OwnedTempDir).
+func loginConfig(t *testing.T, srv *sshtest.Server, key *sshtest.Key) target.SSHConfig {
+	t.Helper()
 	return target.SSHConfig{
-		Host: srv.Host(), Port: srv.Port(), User: "root",
+		Host: srv.Host(), Port: srv.Port(), User: sshtest.EnsureUsers(t).Login.Name,
 		PrivateKey: key.PEM(t), HostKey: srv.HostKey, Agent: no(),
 		Timeout: 10 * time.Second,
 	}
@@ -122,17 +130,18 @@ func assertNoSecrets(t *testing.T, err error, secrets ...string) {
 }
 
 func TestSSHReadWriteTwoHosts(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
 	ctx := context.Background()
 	pool := newPool(t)
 	for i := range 2 {
 		srv, key := startWithKey(t, sshtest.Options{})
-		tg := mustTarget(t, pool, rootConfig(t, srv, key))
-		if got, want := tg.String(), "root@"+srv.Addr(); got != want {
+		tg := mustTarget(t, pool, loginConfig(t, srv, key))
+		if got, want := tg.String(), login.Name+"@"+srv.Addr(); got != want {
 			t.Errorf("String() = %q, want %q", got, want)
 		}
-		dir := sshtest.TempDir(t)
+		dir := sshtest.OwnedTempDir(t, login)
 		path := filepath.Join(dir, "deployment.toml")
-		writeLocal(t, path, "old", 0o644, 0, 0)
+		writeLocal(t, path, "old", 0o644, login.UID, login.GID)
 
 		got, err := tg.ReadFile(ctx, path)
 		if err != nil || string(got) != "old" {
@@ -149,10 +158,15 @@ func TestSSHReadWriteTwoHosts(t *testing.T) {
 	}
 }
 
+// TestSSHKeepsModeAndOwner logs in as root, on purpose: the file belongs to
+// a third user, an owner that only root may give the new file over SFTP
+// (sudo's way is TestSSHSudo's). Nothing kills or freezes the session.
 func TestSSHKeepsModeAndOwner(t *testing.T) {
 	users := sshtest.EnsureUsers(t)
 	srv, key := startWithKey(t, sshtest.Options{})
-	tg := mustTarget(t, newPool(t), rootConfig(t, srv, key))
+	cfg := loginConfig(t, srv, key)
+	cfg.User = "root"
+	tg := mustTarget(t, newPool(t), cfg)
 	dir := sshtest.TempDir(t)
 	path := filepath.Join(dir, "master-datasources.xml")
 	writeLocal(t, path, "<old/>", 0o640, users.Owner.UID, users.Owner.GID)
@@ -168,15 +182,19 @@ func TestSSHKeepsModeAndOwner(t *testing.T) {
 }
 
 func TestSSHSymlinkStaysSymlink(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
 	srv, key := startWithKey(t, sshtest.Options{})
-	tg := mustTarget(t, newPool(t), rootConfig(t, srv, key))
-	dir := sshtest.TempDir(t)
+	tg := mustTarget(t, newPool(t), loginConfig(t, srv, key))
+	dir := sshtest.OwnedTempDir(t, login)
 	realDir := filepath.Join(dir, "real")
 	if err := os.Mkdir(realDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Chown(realDir, login.UID, login.GID); err != nil {
+		t.Fatal(err)
+	}
 	realFile := filepath.Join(realDir, "carbon.xml")
-	writeLocal(t, realFile, "<old/>", 0o600, 0, 0)
+	writeLocal(t, realFile, "<old/>", 0o600, login.UID, login.GID)
 	link := filepath.Join(dir, "carbon.xml")
 	if err := os.Symlink("real/carbon.xml", link); err != nil {
 		t.Fatal(err)
@@ -195,21 +213,18 @@ func TestSSHSymlinkStaysSymlink(t *testing.T) {
 	if got := readLocal(t, realFile); got != "<new/>" {
 		t.Errorf("link target holds %q", got)
 	}
-	assertOwnerMode(t, realFile, 0, 0, 0o600)
+	assertOwnerMode(t, realFile, login.UID, login.GID, 0o600)
 	assertNoTemp(t, dir)
 	assertNoTemp(t, realDir)
 }
 
 func TestSSHMissingAndNotRegular(t *testing.T) {
-	users := sshtest.EnsureUsers(t)
 	srv, key := startWithKey(t, sshtest.Options{})
 	dir := sshtest.TempDir(t)
 	ctx := context.Background()
 	for _, sudo := range []bool{false, true} {
-		cfg := rootConfig(t, srv, key)
-		if sudo {
-			cfg.User, cfg.Sudo = users.Login.Name, true
-		}
+		cfg := loginConfig(t, srv, key)
+		cfg.Sudo = sudo
 		tg := mustTarget(t, newPool(t), cfg)
 		missing := filepath.Join(dir, "missing.xml")
 		_, err := tg.ReadFile(ctx, missing)
@@ -237,7 +252,7 @@ func TestSSHUnknownHostKey(t *testing.T) {
 	path := filepath.Join(dir, "f")
 	writeLocal(t, path, "old", 0o644, 0, 0)
 
-	cfg := rootConfig(t, srv, key)
+	cfg := loginConfig(t, srv, key)
 	cfg.HostKey = ""
 	cfg.KnownHostsFile = filepath.Join(t.TempDir(), "known_hosts") // missing: knows no host
 	tg := mustTarget(t, newPool(t), cfg)
@@ -270,7 +285,7 @@ func TestSSHChangedHostKey(t *testing.T) {
 	writeLocal(t, path, "old", 0o644, 0, 0)
 
 	knownHosts := sshtest.WriteFile(t, "known_hosts", fmt.Sprintf("%s\n", strings.Replace(srv.KnownHostsLine(), srv.HostKey, other.AuthorizedKey(), 1)))
-	cfg := rootConfig(t, srv, key)
+	cfg := loginConfig(t, srv, key)
 	cfg.HostKey, cfg.KnownHostsFile = "", knownHosts
 	err := mustTarget(t, newPool(t), cfg).WriteFile(context.Background(), path, []byte("new"))
 	if !errors.Is(err, target.ErrHostKeyChanged) {
@@ -282,7 +297,7 @@ func TestSSHChangedHostKey(t *testing.T) {
 		}
 	}
 
-	cfg = rootConfig(t, srv, key)
+	cfg = loginConfig(t, srv, key)
 	cfg.HostKey = other.AuthorizedKey()
 	err = mustTarget(t, newPool(t), cfg).WriteFile(context.Background(), path, []byte("new"))
 	if !errors.Is(err, target.ErrHostKeyChanged) || !strings.Contains(err.Error(), ssh.FingerprintSHA256(srv.HostPublicKey)) {
@@ -318,7 +333,7 @@ func TestSSHHostKeyVerification(t *testing.T) {
 	}
 	for name, set := range cases {
 		t.Run(name, func(t *testing.T) {
-			cfg := rootConfig(t, srv, key)
+			cfg := loginConfig(t, srv, key)
 			set(&cfg)
 			got, err := mustTarget(t, newPool(t), cfg).ReadFile(context.Background(), path)
 			if err != nil || string(got) != "content" {
@@ -328,7 +343,7 @@ func TestSSHHostKeyVerification(t *testing.T) {
 	}
 
 	t.Run("cert authority of another CA", func(t *testing.T) {
-		cfg := rootConfig(t, srv, key)
+		cfg := loginConfig(t, srv, key)
 		cfg.HostKey = "@cert-authority " + sshtest.NewKey(t).AuthorizedKey()
 		_, err := mustTarget(t, newPool(t), cfg).ReadFile(context.Background(), path)
 		if !errors.Is(err, target.ErrHostKeyChanged) {
@@ -433,7 +448,7 @@ func TestSSHAuthentication(t *testing.T) {
 func TestSSHWrongKeyFailsFast(t *testing.T) {
 	srv, _ := startWithKey(t, sshtest.Options{})
 	wrong := sshtest.NewKey(t)
-	cfg := rootConfig(t, srv, wrong)
+	cfg := loginConfig(t, srv, wrong)
 	cfg.Timeout = 30 * time.Second
 	tg := mustTarget(t, newPool(t), cfg)
 	path := filepath.Join(sshtest.TempDir(t), "f")
@@ -446,7 +461,7 @@ func TestSSHWrongKeyFailsFast(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("authentication failure took %v", d)
 	}
-	for _, want := range []string{"root@" + srv.Addr(), path, "authentication failed"} {
+	for _, want := range []string{cfg.User + "@" + srv.Addr(), path, "authentication failed"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %q: %v", want, err)
 		}
@@ -466,7 +481,7 @@ func TestSSHUnreachable(t *testing.T) {
 	srv, key := startWithKey(t, sshtest.Options{})
 	srv.Stop()
 	start := time.Now()
-	_, err := mustTarget(t, newPool(t), rootConfig(t, srv, key)).ReadFile(context.Background(), "/etc/hostname")
+	_, err := mustTarget(t, newPool(t), loginConfig(t, srv, key)).ReadFile(context.Background(), "/etc/hostname")
 	if !errors.Is(err, target.ErrUnreachable) || !strings.Contains(err.Error(), srv.Addr()) {
 		t.Fatalf("ReadFile = %v, want ErrUnreachable naming %s", err, srv.Addr())
 	}
@@ -476,13 +491,14 @@ func TestSSHUnreachable(t *testing.T) {
 }
 
 func TestSSHBastion(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
 	bastion, bastionKey := startWithKey(t, sshtest.Options{LogLevel: "DEBUG1"})
 	srv, key := startWithKey(t, sshtest.Options{})
-	path := filepath.Join(sshtest.TempDir(t), "f")
-	writeLocal(t, path, "old", 0o644, 0, 0)
+	path := filepath.Join(sshtest.OwnedTempDir(t, login), "f")
+	writeLocal(t, path, "old", 0o644, login.UID, login.GID)
 
-	cfg := rootConfig(t, srv, key)
-	b := rootConfig(t, bastion, bastionKey)
+	cfg := loginConfig(t, srv, key)
+	b := loginConfig(t, bastion, bastionKey)
 	cfg.Bastion = &b
 	tg := mustTarget(t, newPool(t), cfg)
 	ctx := context.Background()
@@ -501,27 +517,31 @@ func TestSSHBastion(t *testing.T) {
 	}
 
 	// The bastion's host key is checked against the bastion's settings.
-	b2 := rootConfig(t, bastion, bastionKey)
+	b2 := loginConfig(t, bastion, bastionKey)
 	b2.HostKey = srv.HostKey
 	cfg.Bastion = &b2
 	_, err := mustTarget(t, newPool(t), cfg).ReadFile(ctx, path)
-	if !errors.Is(err, target.ErrHostKeyChanged) || !strings.Contains(err.Error(), "bastion root@"+bastion.Addr()) {
+	if !errors.Is(err, target.ErrHostKeyChanged) || !strings.Contains(err.Error(), "bastion "+login.Name+"@"+bastion.Addr()) {
 		t.Fatalf("wrong bastion host key: %v, want ErrHostKeyChanged naming the bastion", err)
 	}
 }
 
 func TestSSHOneConnectionForManyOperations(t *testing.T) {
-	users := sshtest.EnsureUsers(t)
+	login := sshtest.EnsureUsers(t).Login
 	srv, key := startWithKey(t, sshtest.Options{})
-	dir := sshtest.TempDir(t)
+	dir := sshtest.OwnedTempDir(t, login)
 	pool := newPool(t)
 
 	for _, sudo := range []bool{false, true} {
 		t.Run(fmt.Sprintf("sudo=%v", sudo), func(t *testing.T) {
 			before := srv.CountAccepted()
-			cfg := rootConfig(t, srv, key)
+			cfg := loginConfig(t, srv, key)
+			cfg.Sudo = sudo
+			// Without sudo the login user writes its own files; with
+			// sudo, root's.
+			uid, gid := login.UID, login.GID
 			if sudo {
-				cfg.User, cfg.Sudo = users.Login.Name, true
+				uid, gid = 0, 0
 			}
 			ctx := context.Background()
 			var wg sync.WaitGroup
@@ -534,7 +554,7 @@ func TestSSHOneConnectionForManyOperations(t *testing.T) {
 					// per resource; the pool shares the connection.
 					tg := mustTarget(t, pool, cfg)
 					path := filepath.Join(dir, fmt.Sprintf("sudo%v-%d.xml", sudo, g))
-					writeLocal(t, path, "old", 0o640, 0, 0)
+					writeLocal(t, path, "old", 0o640, uid, gid)
 					unlock := tg.Lock(path)
 					defer unlock()
 					if err := tg.WriteFile(ctx, path, []byte(fmt.Sprintf("new %d", g))); err != nil {
@@ -568,8 +588,7 @@ func TestSSHSudo(t *testing.T) {
 	writeLocal(t, path, "<old/>", 0o640, 0, 0)
 	ctx := context.Background()
 
-	cfg := rootConfig(t, srv, key)
-	cfg.User = users.Login.Name
+	cfg := loginConfig(t, srv, key)
 	plain := mustTarget(t, newPool(t), cfg)
 	_, err := plain.ReadFile(ctx, path)
 	if !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), "sudo = true") || !strings.Contains(err.Error(), path) {
@@ -615,8 +634,7 @@ func TestSSHPermissionDeniedLeavesNoTemp(t *testing.T) {
 	// ...and write this one, but cannot give a new file its owner.
 	writeLocal(t, path, "old", 0o666, users.Owner.UID, users.Owner.GID)
 
-	cfg := rootConfig(t, srv, key)
-	cfg.User = users.Login.Name
+	cfg := loginConfig(t, srv, key)
 	err := mustTarget(t, newPool(t), cfg).WriteFile(context.Background(), path, []byte("new"))
 	if !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), "sudo = true") {
 		t.Fatalf("WriteFile = %v, want fs.ErrPermission suggesting sudo = true", err)
@@ -656,19 +674,19 @@ func TestSSHSudoNeedsPassword(t *testing.T) {
 	}
 }
 
+// TestSSHReconnectsAfterConnectionLoss kills the sessions of a non-root
+// login, with and without sudo (never a root login's: see loginConfig).
 func TestSSHReconnectsAfterConnectionLoss(t *testing.T) {
-	users := sshtest.EnsureUsers(t)
+	login := sshtest.EnsureUsers(t).Login
 	srv, key := startWithKey(t, sshtest.Options{})
-	dir := sshtest.TempDir(t)
+	dir := sshtest.OwnedTempDir(t, login)
 	path := filepath.Join(dir, "f")
-	writeLocal(t, path, "v0", 0o644, 0, 0)
+	writeLocal(t, path, "v0", 0o644, login.UID, login.GID)
 	ctx := context.Background()
 
 	for _, sudo := range []bool{false, true} {
-		cfg := rootConfig(t, srv, key)
-		if sudo {
-			cfg.User, cfg.Sudo = users.Login.Name, true
-		}
+		cfg := loginConfig(t, srv, key)
+		cfg.Sudo = sudo
 		tg := mustTarget(t, newPool(t), cfg)
 		before := srv.CountAccepted()
 		if _, err := tg.ReadFile(ctx, path); err != nil {
@@ -698,7 +716,7 @@ func TestSSHTimeout(t *testing.T) {
 	srv.Stop()
 	l := listenSilently(t, srv.Host(), srv.Port())
 	defer l.Close()
-	cfg := rootConfig(t, srv, key)
+	cfg := loginConfig(t, srv, key)
 	cfg.Timeout = 500 * time.Millisecond
 	start := time.Now()
 	_, err := mustTarget(t, newPool(t), cfg).ReadFile(context.Background(), "/etc/hostname")
@@ -734,12 +752,21 @@ func listenSilently(t *testing.T, host string, port int) net.Listener {
 	return l
 }
 
+// TestSSHOperationTimeout freezes (SIGSTOP) the sshd processes serving a
+// connection, a non-root login's (see loginConfig): the next operation must
+// give up at Timeout with ErrUnreachable, not hang and not fail sooner, and
+// the one after it must log in again. Timeout is long enough for logging
+// in and writing on a loaded machine, where 1s was not; the margin past it
+// is what closing the dead connection may take there.
 func TestSSHOperationTimeout(t *testing.T) {
+	const timeout, margin = 5 * time.Second, 5 * time.Second
+	login := sshtest.EnsureUsers(t).Login
 	srv, key := startWithKey(t, sshtest.Options{})
-	path := filepath.Join(sshtest.TempDir(t), "f")
-	writeLocal(t, path, "old", 0o644, 0, 0)
-	cfg := rootConfig(t, srv, key)
-	cfg.Timeout = time.Second
+	dir := sshtest.OwnedTempDir(t, login)
+	path := filepath.Join(dir, "f")
+	writeLocal(t, path, "old", 0o644, login.UID, login.GID)
+	cfg := loginConfig(t, srv, key)
+	cfg.Timeout = timeout
 	tg := mustTarget(t, newPool(t), cfg)
 	ctx := context.Background()
 	if _, err := tg.ReadFile(ctx, path); err != nil {
@@ -763,11 +790,15 @@ func TestSSHOperationTimeout(t *testing.T) {
 	}
 	start := time.Now()
 	err := tg.WriteFile(ctx, path, []byte("new"))
-	if !errors.Is(err, target.ErrUnreachable) || !strings.Contains(err.Error(), "no answer within 1s") {
-		t.Fatalf("WriteFile = %v, want ErrUnreachable after 1s", err)
+	took := time.Since(start)
+	if !errors.Is(err, target.ErrUnreachable) || !strings.Contains(err.Error(), "no answer within "+timeout.String()) {
+		t.Fatalf("WriteFile = %v, want ErrUnreachable after %v", err, timeout)
 	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("took %v", d)
+	if took < timeout || took > timeout+margin {
+		t.Errorf("the write to the frozen host took %v, want %v to %v", took, timeout, timeout+margin)
+	}
+	if got := readLocal(t, path); got != "old" {
+		t.Errorf("the frozen host's file changed to %q", got)
 	}
 
 	// The next operation gets a new connection.
@@ -777,6 +808,10 @@ func TestSSHOperationTimeout(t *testing.T) {
 	if got := readLocal(t, path); got != "new" {
 		t.Errorf("content %q", got)
 	}
+	if n := srv.CountAccepted(); n != 2 {
+		t.Errorf("%d logins, want 2 (the first, and one after the timeout)", n)
+	}
+	assertNoTemp(t, dir)
 }
 
 // A host with several host keys presents the type the client asks for
@@ -793,7 +828,7 @@ func TestSSHHostKeyNegotiation(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Run(pub.Type(), func(t *testing.T) {
-			cfg := rootConfig(t, srv, key)
+			cfg := loginConfig(t, srv, key)
 			cfg.HostKey = hk
 			if _, err := mustTarget(t, newPool(t), cfg).ReadFile(context.Background(), path); err != nil {
 				t.Errorf("pinned: %v", err)
