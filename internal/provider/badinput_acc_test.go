@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -478,21 +477,6 @@ func bigCarbon(t *testing.T, orig []byte) []byte {
 	return bytes.Clone(bigCarbonDoc)
 }
 
-// biDiag matches the pieces of a diagnostic in order. Terraform wraps
-// diagnostics at spaces and starts each line with "│ ", so a space in a
-// piece matches any run of spaces, newlines and bars.
-func biDiag(pieces ...string) *regexp.Regexp {
-	quoted := make([]string, len(pieces))
-	for i, p := range pieces {
-		words := strings.Fields(p)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		quoted[i] = strings.Join(words, `[\s│]+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, `.*`))
-}
-
 // biEntry is one path of a recorded tree.
 type biEntry struct {
 	mode     fs.FileMode // type and permission bits
@@ -642,7 +626,7 @@ func runBadInput(t *testing.T, tg *biTarget, tc biCase) {
 			ProtoV6ProviderFactories: testProviders,
 			Steps: []resource.TestStep{{
 				Config:      config,
-				ExpectError: biDiag(pieces...),
+				ExpectError: diagText(pieces...),
 			}},
 		})
 		if err := sameTree(); err != nil {
