@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
@@ -51,4 +52,18 @@ func keepOriginal(ctx context.Context, p privateState, key string, v any) diag.D
 		return diags
 	}
 	return p.SetKey(ctx, key, b)
+}
+
+// recordOriginal keeps, unless one is kept already, the managed values
+// originalOf finds in doc as the ones destroy restores. Create records
+// them before its first write, Read after an import.
+func recordOriginal[T any](ctx context.Context, p privateState, key string, doc []byte, originalOf func([]byte) (T, error)) error {
+	orig, err := originalOf(doc)
+	if err != nil {
+		return err
+	}
+	if d := keepOriginal(ctx, p, key, orig); d.HasError() {
+		return errors.New(diagSummary(d))
+	}
+	return nil
 }

@@ -242,12 +242,8 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		return diags
 	}
 	err := editFile(ctx, t, carbon, func(doc []byte) ([]byte, error) {
-		orig, err := apim.OffsetOriginal(doc)
-		if err != nil {
+		if err := recordOriginal(ctx, private, keyOffsetOriginal, doc, apim.OffsetOriginal); err != nil {
 			return nil, err
-		}
-		if d := keepOriginal(ctx, private, keyOffsetOriginal, orig); d.HasError() {
-			return nil, errors.New(diagSummary(d))
 		}
 		return apim.SetOffset(doc, offset)
 	})
@@ -269,12 +265,8 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	}
 	url := types.StringNull()
 	err = editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) {
-		orig, err := apim.WorkflowCallbackOriginal(doc)
-		if err != nil {
+		if err := recordOriginal(ctx, private, keyWorkflowOriginal, doc, apim.WorkflowCallbackOriginal); err != nil {
 			return nil, err
-		}
-		if d := keepOriginal(ctx, private, keyWorkflowOriginal, orig); d.HasError() {
-			return nil, errors.New(diagSummary(d))
 		}
 		out, u, managed, err := apim.SetWorkflowCallback(doc, apim.Shifted(offset)["servlet_https"])
 		if managed {
@@ -315,10 +307,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	if err == nil {
-		var orig apim.Original
-		if orig, err = apim.OffsetOriginal(doc); err == nil {
-			resp.Diagnostics.Append(keepOriginal(ctx, resp.Private, keyOffsetOriginal, orig)...)
-		}
+		err = recordOriginal(ctx, resp.Private, keyOffsetOriginal, doc, apim.OffsetOriginal)
 	}
 	var offset int64
 	if err == nil {
@@ -338,10 +327,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 		workflow := filePath(home, apim.WorkflowCallbackService)
 		doc, err := t.ReadFile(ctx, workflow)
 		if err == nil {
-			var orig apim.Original
-			if orig, err = apim.WorkflowCallbackOriginal(doc); err == nil {
-				resp.Diagnostics.Append(keepOriginal(ctx, resp.Private, keyWorkflowOriginal, orig)...)
-			}
+			err = recordOriginal(ctx, resp.Private, keyWorkflowOriginal, doc, apim.WorkflowCallbackOriginal)
 		}
 		var uri string
 		if err == nil {

@@ -216,12 +216,8 @@ func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInb
 	}
 	port := plan.basePort() + plan.Offset.ValueInt64()
 	err := editFile(ctx, t, file, func(doc []byte) ([]byte, error) {
-		orig, err := apim.InboundOriginalsOf(doc)
-		if err != nil {
+		if err := recordOriginal(ctx, private, keyInboundOriginals, doc, apim.InboundOriginalsOf); err != nil {
 			return nil, err
-		}
-		if d := keepOriginal(ctx, private, keyInboundOriginals, orig); d.HasError() {
-			return nil, errors.New(diagSummary(d))
 		}
 		return apim.SetInbound(doc, port)
 	})
@@ -259,11 +255,10 @@ func (r *webSocketInboundResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	var in apim.Inbound
 	if err == nil {
-		var orig apim.InboundOriginals
-		if orig, err = apim.InboundOriginalsOf(doc); err == nil {
-			resp.Diagnostics.Append(keepOriginal(ctx, resp.Private, keyInboundOriginals, orig)...)
-			in, err = apim.ReadInbound(doc)
-		}
+		err = recordOriginal(ctx, resp.Private, keyInboundOriginals, doc, apim.InboundOriginalsOf)
+	}
+	if err == nil {
+		in, err = apim.ReadInbound(doc)
 	}
 	if err != nil {
 		resp.Diagnostics.Append(fileError("Cannot Read the WebSocket Port", t, file, err))
