@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"syscall"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -442,4 +443,72 @@ resource "apim_websocket_inbound" "again" {
 	if err := expectFile(carbon, orig); err != nil {
 		t.Error(err)
 	}
+}
+
+// inode is the file's inode number: an atomic write replaces it, so an
+// unchanged inode proves the file was not written.
+func inode(t *testing.T, name string) uint64 {
+	t.Helper()
+	fi, err := os.Stat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		t.Fatalf("no inode for %s", name)
+	}
+	return st.Ino
+}
+
+// TestInstancePorts_noWriteWhenRight: values that are already right are not
+// written at all: the files keep their inodes.
+func TestInstancePorts_noWriteWhenRight(t *testing.T) {
+	home := newHome(t)
+	carbon := filepath.Join(home, apim.CarbonXML)
+	workflow := filepath.Join(home, apim.WorkflowCallbackService)
+	inbound := filepath.Join(home, apim.WebSocket.File)
+	// The ws endpoint already states its port with the flag off.
+	writeFile(t, inbound, replaceOnce(t, readFile(t, inbound), useOffsetTrue, useOffsetFalse))
+	before := map[string]uint64{carbon: inode(t, carbon), workflow: inode(t, workflow), inbound: inode(t, inbound)}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: instancePortsConfig(home, 0, "") + webSocketConfig(home, 0, ""),
+			Check: func(*terraform.State) error {
+				for name, ino := range before {
+					if inode(t, name) != ino {
+						return fmt.Errorf("%s was rewritten although its values were already right", name)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// TestInstancePorts_carbonXMLGone: when carbon.xml disappears, Read removes
+// the resource from the state, and the next plan creates it again.
+func TestInstancePorts_carbonXMLGone(t *testing.T) {
+	home := newHome(t)
+	carbon := filepath.Join(home, apim.CarbonXML)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: instancePortsConfig(home, 2, ""),
+		}, {
+			PreConfig: func() {
+				if err := os.Remove(carbon); err != nil {
+					t.Fatal(err)
+				}
+			},
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check: func(s *terraform.State) error {
+				if _, ok := s.RootModule().Resources["apim_instance_ports.test"]; ok {
+					return fmt.Errorf("apim_instance_ports.test is still in the state after carbon.xml was removed")
+				}
+				return nil
+			},
+		}},
+	})
 }
