@@ -87,6 +87,33 @@ func (c *trialCounts) check(t *testing.T) {
 	}
 }
 
+// checkNextWrite counts and reports what the write after a fault left:
+// writeErr is its error; it must have put newContent with the attributes
+// want into file and left no temporary file in dirs.
+func (c *trialCounts) checkNextWrite(t *testing.T, label string, writeErr error, file string, old, newContent []byte, want fileAttrs, dirs ...string) {
+	t.Helper()
+	if writeErr != nil {
+		c.nextWriteFailed++
+		t.Errorf("%s: next write: %v", label, writeErr)
+	}
+	if got, detail := classify(file, old, newContent); got != "new" {
+		c.nextWriteFailed++
+		t.Errorf("%s: after the next write the file holds the %s content %s", label, got, detail)
+	}
+	if a := readAttrs(t, file); !a.equal(want) {
+		c.damaged++
+		t.Errorf("%s: after the next write: attributes %+v, want %+v", label, a, want)
+	}
+	var left []string
+	for _, dir := range dirs {
+		left = append(left, tempLeftovers(t, dir)...)
+	}
+	if len(left) > 0 {
+		c.leftoversAfterNextWrite++
+		t.Errorf("%s: after the next write, temporary files left: %v", label, left)
+	}
+}
+
 // classify says which content path holds: "old", "new" or "damaged" (with
 // a description).
 func classify(path string, oldContent, newContent []byte) (string, string) {
@@ -238,22 +265,8 @@ func TestLocalFaultTrials(t *testing.T) {
 		}
 
 		c.trials++
-		if err := NewLocal().WriteFile(context.Background(), link, newContent); err != nil {
-			c.nextWriteFailed++
-			t.Errorf("%s: next write: %v", label, err)
-		}
-		if got, detail := classify(realFile, old, newContent); got != "new" {
-			c.nextWriteFailed++
-			t.Errorf("%s: after the next write the file holds the %s content %s", label, got, detail)
-		}
-		if a := readAttrs(t, realFile); !a.equal(want) {
-			c.damaged++
-			t.Errorf("%s: after the next write: attributes %+v, want %+v", label, a, want)
-		}
-		if left := append(tempLeftovers(t, realDir), tempLeftovers(t, root)...); len(left) > 0 {
-			c.leftoversAfterNextWrite++
-			t.Errorf("%s: after the next write, temporary files left: %v", label, left)
-		}
+		c.checkNextWrite(t, label, NewLocal().WriteFile(context.Background(), link, newContent),
+			realFile, old, newContent, want, realDir, root)
 	}
 	for _, s := range writeStages {
 		c.extra = append(c.extra, fmt.Sprintf("stage_%s=%d", strings.ReplaceAll(s, "-", "_"), perStage[s]))

@@ -255,22 +255,7 @@ func sshKillTrials(t *testing.T, f *sshFixture, way sshWay, label string) {
 
 		// The next write through the same pool reconnects if needed,
 		// completes and cleans up.
-		if err := tg.WriteFile(ctx, path, newContent); err != nil {
-			c.nextWriteFailed++
-			t.Errorf("%s: next write: %v", label, err)
-		}
-		if got, detail := classify(path, old, newContent); got != "new" {
-			c.nextWriteFailed++
-			t.Errorf("%s: after the next write the file holds the %s content %s", label, got, detail)
-		}
-		if a := readAttrs(t, path); !a.equal(want) {
-			c.damaged++
-			t.Errorf("%s: after the next write: attributes %+v, want %+v", label, a, want)
-		}
-		if left := tempLeftovers(t, dir); len(left) > 0 {
-			c.leftoversAfterNextWrite++
-			t.Errorf("%s: after the next write, temporary files left: %v", label, left)
-		}
+		c.checkNextWrite(t, label, tg.WriteFile(ctx, path, newContent), path, old, newContent, want, dir)
 	}
 	c.extra = append(c.extra,
 		fmt.Sprintf("retry_killed_too=%d", doubleKills),
