@@ -285,13 +285,7 @@ func localDecorate(t *testing.T, path string) fileAttrs {
 	if err := setXattrIfSupported(path, "user.apim", []byte("1")); err != nil {
 		t.Fatal(err)
 	}
-	acl := posixACL(
-		aclEntry{aclUserObj, 6, aclNoID},
-		aclEntry{aclUser, 4, 1234},
-		aclEntry{aclGroupObj, 4, aclNoID},
-		aclEntry{aclMask, 4, aclNoID},
-		aclEntry{aclOther, 0, aclNoID},
-	)
+	acl := readerACL(1234)
 	if err := setXattrIfSupported(path, "system.posix_acl_access", acl); err != nil {
 		t.Fatal(err)
 	}

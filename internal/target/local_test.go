@@ -610,6 +610,30 @@ const (
 	aclNoID     = 0xFFFFFFFF
 )
 
+// readerACL is an access ACL: the owner reads and writes, user uid and the
+// group read, others nothing.
+func readerACL(uid uint32) []byte {
+	return posixACL(
+		aclEntry{aclUserObj, 6, aclNoID},
+		aclEntry{aclUser, 4, uid},
+		aclEntry{aclGroupObj, 4, aclNoID},
+		aclEntry{aclMask, 4, aclNoID},
+		aclEntry{aclOther, 0, aclNoID},
+	)
+}
+
+// inheritedACL is a directory's default ACL giving user uid full access,
+// which a file created there inherits.
+func inheritedACL(uid uint32) []byte {
+	return posixACL(
+		aclEntry{aclUserObj, 7, aclNoID},
+		aclEntry{aclUser, 7, uid},
+		aclEntry{aclGroupObj, 5, aclNoID},
+		aclEntry{aclMask, 7, aclNoID},
+		aclEntry{aclOther, 5, aclNoID},
+	)
+}
+
 func posixACL(entries ...aclEntry) []byte {
 	b := binary.LittleEndian.AppendUint32(nil, 2) // version
 	for _, e := range entries {
@@ -624,13 +648,7 @@ func TestLocalWriteFilePosixACL(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "f.xml")
 	writeTestFile(t, file, []byte("old"), 0o640)
-	acl := posixACL(
-		aclEntry{aclUserObj, 6, aclNoID},
-		aclEntry{aclUser, 4, 1234},
-		aclEntry{aclGroupObj, 4, aclNoID},
-		aclEntry{aclMask, 4, aclNoID},
-		aclEntry{aclOther, 0, aclNoID},
-	)
+	acl := readerACL(1234)
 	if err := unix.Setxattr(file, "system.posix_acl_access", acl, 0); err != nil {
 		if isNotSupported(err) {
 			t.Skipf("filesystem of %s has no POSIX ACLs: %v", dir, err)
@@ -657,13 +675,7 @@ func TestLocalWriteFileDropsInheritedACL(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "f.xml")
 	writeTestFile(t, file, []byte("old"), 0o644)
-	def := posixACL(
-		aclEntry{aclUserObj, 7, aclNoID},
-		aclEntry{aclUser, 7, 1234},
-		aclEntry{aclGroupObj, 5, aclNoID},
-		aclEntry{aclMask, 7, aclNoID},
-		aclEntry{aclOther, 5, aclNoID},
-	)
+	def := inheritedACL(1234)
 	if err := unix.Setxattr(dir, "system.posix_acl_default", def, 0); err != nil {
 		if isNotSupported(err) {
 			t.Skipf("filesystem of %s has no POSIX ACLs: %v", dir, err)

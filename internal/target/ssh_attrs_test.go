@@ -144,13 +144,7 @@ func (f *sshFixture) decorate(t *testing.T, path string, uid, gid int) fileAttrs
 		}
 		t.Fatal(err)
 	}
-	acl := posixACL(
-		aclEntry{aclUserObj, 6, aclNoID},
-		aclEntry{aclUser, 4, uint32(f.users.PasswordSudo.UID)},
-		aclEntry{aclGroupObj, 4, aclNoID},
-		aclEntry{aclMask, 4, aclNoID},
-		aclEntry{aclOther, 0, aclNoID},
-	)
+	acl := readerACL(uint32(f.users.PasswordSudo.UID))
 	if err := unix.Setxattr(path, "system.posix_acl_access", acl, 0); err != nil {
 		if isNotSupported(err) {
 			t.Skipf("no POSIX ACLs on the filesystem of %s: %v", path, err)
@@ -201,13 +195,7 @@ func TestSSHDropsInheritedACL(t *testing.T) {
 	for _, way := range []sshWay{waySFTPRoot, waySudo} {
 		t.Run(way.name, func(t *testing.T) {
 			dir := f.dirFor(t, way)
-			def := posixACL(
-				aclEntry{aclUserObj, 7, aclNoID},
-				aclEntry{aclUser, 7, uint32(f.users.Login.UID)},
-				aclEntry{aclGroupObj, 5, aclNoID},
-				aclEntry{aclMask, 7, aclNoID},
-				aclEntry{aclOther, 5, aclNoID},
-			)
+			def := inheritedACL(uint32(f.users.Login.UID))
 			path := filepath.Join(dir, "carbon.xml")
 			writeTestFile(t, path, []byte("<old/>"), 0o644)
 			if err := unix.Setxattr(dir, "system.posix_acl_default", def, 0); err != nil {
