@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"testing"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -24,7 +23,7 @@ type Key struct {
 }
 
 // NewKey generates a key pair.
-func NewKey(t testing.TB) *Key {
+func NewKey(t TB) *Key {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -44,7 +43,7 @@ func (k *Key) AuthorizedKey() string {
 }
 
 // PEM is the private key in OpenSSH format, unencrypted.
-func (k *Key) PEM(t testing.TB) string {
+func (k *Key) PEM(t TB) string {
 	t.Helper()
 	b, err := ssh.MarshalPrivateKey(k.Private, "sshtest")
 	if err != nil {
@@ -55,7 +54,7 @@ func (k *Key) PEM(t testing.TB) string {
 
 // EncryptedPEM is the private key in OpenSSH format, protected by passphrase
 // (bcrypt KDF, aes256-ctr, as ssh-keygen makes them).
-func (k *Key) EncryptedPEM(t testing.TB, passphrase string) string {
+func (k *Key) EncryptedPEM(t TB, passphrase string) string {
 	t.Helper()
 	b, err := ssh.MarshalPrivateKeyWithPassphrase(k.Private, "sshtest", []byte(passphrase))
 	if err != nil {
@@ -67,7 +66,7 @@ func (k *Key) EncryptedPEM(t testing.TB, passphrase string) string {
 // SignUserCert certifies pub as a user key for principals (login names),
 // valid from an hour ago for a day, and returns the certificate as an
 // authorized_keys-format line.
-func (k *Key) SignUserCert(t testing.TB, pub ssh.PublicKey, principals ...string) string {
+func (k *Key) SignUserCert(t TB, pub ssh.PublicKey, principals ...string) string {
 	t.Helper()
 	return k.sign(t, pub, ssh.UserCert, principals, map[string]string{
 		"permit-pty": "", "permit-port-forwarding": "", "permit-agent-forwarding": "",
@@ -76,12 +75,12 @@ func (k *Key) SignUserCert(t testing.TB, pub ssh.PublicKey, principals ...string
 
 // SignHostCert certifies pub as a host key for principals (host names or
 // addresses, as clients dial them).
-func (k *Key) SignHostCert(t testing.TB, pub ssh.PublicKey, principals ...string) string {
+func (k *Key) SignHostCert(t TB, pub ssh.PublicKey, principals ...string) string {
 	t.Helper()
 	return k.sign(t, pub, ssh.HostCert, principals, nil)
 }
 
-func (k *Key) sign(t testing.TB, pub ssh.PublicKey, certType uint32, principals []string, ext map[string]string) string {
+func (k *Key) sign(t TB, pub ssh.PublicKey, certType uint32, principals []string, ext map[string]string) string {
 	t.Helper()
 	now := time.Now()
 	cert := &ssh.Certificate{
@@ -101,7 +100,7 @@ func (k *Key) sign(t testing.TB, pub ssh.PublicKey, certType uint32, principals 
 
 // WriteFile writes content to name in a fresh temporary directory with mode
 // 0600 (what ssh insists on for private keys) and returns its path.
-func WriteFile(t testing.TB, name, content string) string {
+func WriteFile(t TB, name, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
@@ -112,7 +111,7 @@ func WriteFile(t testing.TB, name, content string) string {
 
 // StartAgent serves an in-process ssh-agent holding keys on a Unix socket
 // and returns the socket path, for SSH_AUTH_SOCK. It stops at cleanup.
-func StartAgent(t testing.TB, keys ...*Key) string {
+func StartAgent(t TB, keys ...*Key) string {
 	t.Helper()
 	keyring := agent.NewKeyring()
 	for _, k := range keys {

@@ -20,7 +20,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"testing"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -67,7 +66,7 @@ type Server struct {
 	// HostCertCA is the authorized_keys line of Options.HostCA, or "".
 	HostCertCA string
 
-	t       testing.TB
+	t       TB
 	host    string
 	port    int
 	dir     string
@@ -88,7 +87,7 @@ func allocHost() string {
 
 // Start runs a new sshd configured by opts and stops it at cleanup. It fails
 // the test when sshd is not installed or does not come up.
-func Start(t testing.TB, opts Options) *Server {
+func Start(t TB, opts Options) *Server {
 	t.Helper()
 	if _, err := os.Stat(sshdPath); err != nil {
 		t.Fatalf("sshtest: %s not found: run apt-get install openssh-server sudo", sshdPath)
@@ -297,7 +296,7 @@ func (s *Server) writeFile(name, content string, mode os.FileMode) string {
 	return p
 }
 
-func freePort(t testing.TB, host string) int {
+func freePort(t TB, host string) int {
 	t.Helper()
 	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
@@ -400,7 +399,7 @@ type hostKey struct {
 }
 
 // extraHostKeys generates an ECDSA P-256 and an RSA 2048 key.
-func extraHostKeys(t testing.TB) []hostKey {
+func extraHostKeys(t TB) []hostKey {
 	t.Helper()
 	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

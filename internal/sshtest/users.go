@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"testing"
 )
 
 // The local users EnsureUsers creates. Production hosts log in as an
@@ -47,7 +46,7 @@ type Users struct {
 // shell /bin/sh and Password), and their sudo rules, if missing. It is
 // idempotent and safe to call from many tests and test processes at once: a
 // file lock serializes the changes to /etc/passwd and friends.
-func EnsureUsers(t testing.TB) Users {
+func EnsureUsers(t TB) Users {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Fatalf("sshtest: EnsureUsers must run as root (it creates users %s, %s, %s and a sudoers rule)",
@@ -96,7 +95,7 @@ func EnsureUsers(t testing.TB) Users {
 	return Users{Login: lookup(t, LoginUser), Owner: lookup(t, OwnerUser), PasswordSudo: lookup(t, PasswordSudoUser)}
 }
 
-func lookup(t testing.TB, name string) User {
+func lookup(t TB, name string) User {
 	t.Helper()
 	u, err := user.Lookup(name)
 	if err != nil {
@@ -107,7 +106,7 @@ func lookup(t testing.TB, name string) User {
 	return User{Name: name, UID: uid, GID: gid, Home: u.HomeDir}
 }
 
-func run(t testing.TB, name string, args ...string) {
+func run(t TB, name string, args ...string) {
 	t.Helper()
 	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
 		t.Fatalf("sshtest: %s %s: %v: %s", name, strings.Join(args, " "), err, out)
@@ -118,7 +117,7 @@ func run(t testing.TB, name string, args ...string) {
 // (mode 0755), removed at cleanup. t.TempDir's parent is 0700 and root's,
 // which hides files from non-root logins and from sshd reading
 // authorized_keys as the login user.
-func TempDir(t testing.TB) string {
+func TempDir(t TB) string {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "sshtest-") //nolint:usetesting // t.TempDir's parent is 0700, see above
 	if err != nil {
@@ -134,7 +133,7 @@ func TempDir(t testing.TB) string {
 // OwnedTempDir is a TempDir that u owns: u may create files in it, as a
 // login user editing its own files over SFTP must (the temporary file of a
 // write is created next to the file).
-func OwnedTempDir(t testing.TB, u User) string {
+func OwnedTempDir(t TB, u User) string {
 	t.Helper()
 	dir := TempDir(t)
 	if err := os.Chown(dir, u.UID, u.GID); err != nil {
