@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	apimprovider "github.com/portoffset/terraform-provider-apim/internal/provider"
+)
+
+// floorVersion is the version the floor reports, so that a log or an error
+// never mistakes it for a release of the real provider.
+const floorVersion = "floor"
+
+// floorProvider lends the real provider's name and schemas and does nothing
+// else. The real provider is only asked for them, never configured.
+type floorProvider struct {
+	real provider.Provider
+}
+
+func newFloorProvider() provider.Provider {
+	return &floorProvider{real: apimprovider.New(floorVersion)()}
+}
+
+func (p *floorProvider) Metadata(ctx context.Context, req provider.MetadataRequest, resp *provider.MetadataResponse) {
+	p.real.Metadata(ctx, req, resp)
+}
+
+func (p *floorProvider) Schema(ctx context.Context, req provider.SchemaRequest, resp *provider.SchemaResponse) {
+	p.real.Schema(ctx, req, resp)
+}
+
+// Configure ignores the configuration: the real provider would only keep
+// its ssh settings for the resources, which the floor never connects with.
+func (p *floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+// Resources wraps every resource of the real provider, so a resource added
+// there is in the floor too.
+func (p *floorProvider) Resources(ctx context.Context) []func() resource.Resource {
+	var floors []func() resource.Resource
+	for _, newReal := range p.real.Resources(ctx) {
+		floors = append(floors, func() resource.Resource {
+			return &floorResource{real: newReal()}
+		})
+	}
+	return floors
+}
+
+// DataSources is empty, as in the real provider.
+func (p *floorProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+// floorResource has a real resource's type name and schema, with the plan
+// modifiers, defaults and validators inside the schema, but none of its
+// ModifyPlan, ValidateConfig or file access: whatever Terraform plans is
+// stored as is.
+type floorResource struct {
+	real resource.Resource
+}
+
+func (r *floorResource) Metadata(ctx context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	r.real.Metadata(ctx, req, resp)
+}
+
+func (r *floorResource) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
+	r.real.Schema(ctx, req, resp)
+}
+
+func (r *floorResource) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	state, err := knownOrNull(req.Plan.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Floor Provider", err.Error())
+		return
+	}
+	resp.State.Raw = state
+}
+
+func (r *floorResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	state, err := knownOrNull(req.Plan.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Floor Provider", err.Error())
+		return
+	}
+	resp.State.Raw = state
+}
+
+// Read keeps the state it is given: there is nothing to compare it with.
+func (r *floorResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
+}
+
+// Delete has nothing to undo; the framework drops the resource from state.
+func (r *floorResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+// knownOrNull is plan with every unknown value made null. Without the real
+// ModifyPlan, computed attributes stay unknown in the plan, and the state
+// after apply may hold no unknown value.
+func knownOrNull(plan tftypes.Value) (tftypes.Value, error) {
+	return tftypes.Transform(plan, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if !v.IsKnown() {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+}
