@@ -419,3 +419,27 @@ func extraHostKeys(t TB) []hostKey {
 	}
 	return keys
 }
+
+// CPUTime is the CPU time, user plus system, that sshd has spent serving
+// connections that have ended: the listener's own time and that of every
+// connection process (and what ran under it) it has reaped. Benchmarks read
+// it before and after a command, once its connections are gone, to charge
+// the host's share of the work to the command.
+func (s *Server) CPUTime() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		s.t.Fatalf("sshtest: %v", err)
+	}
+	// Fields after the parenthesized command name; utime, stime, cutime and
+	// cstime are fields 14 to 17 of proc(5), in clock ticks of 1/100 s.
+	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	var ticks int64
+	for _, f := range fields[11:15] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			s.t.Fatalf("sshtest: /proc/%d/stat: %v", s.cmd.Process.Pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
+}

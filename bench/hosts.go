@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portoffset/terraform-provider-apim/internal/sshtest"
+)
+
+// host is one SSH host: a real sshd on its own loopback address, as in the
+// SSH tests, with a directory the login user owns for the APIM homes.
+type host struct {
+	srv      *sshtest.Server
+	user     string
+	uid, gid int
+	root     string
+}
+
+// sshAccess is what every client needs to log in to the hosts.
+type sshAccess struct {
+	keyFile        string
+	knownHostsFile string
+}
+
+// startHosts starts n sshd servers accepting one new key for the
+// unprivileged test login user.
+func startHosts(r *runner, n int) ([]*host, sshAccess) {
+	users := sshtest.EnsureUsers(r)
+	key := sshtest.NewKey(r)
+	dir := r.TempDir()
+	access := sshAccess{
+		keyFile:        filepath.Join(dir, "id_ed25519"),
+		knownHostsFile: filepath.Join(dir, "known_hosts"),
+	}
+	r.check(os.WriteFile(access.keyFile, []byte(key.PEM(r)), 0o600), "writing the key")
+
+	var hosts []*host
+	var knownHosts []string
+	for range n {
+		srv := sshtest.Start(r, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}})
+		hosts = append(hosts, &host{
+			srv:  srv,
+			user: users.Login.Name,
+			uid:  users.Login.UID,
+			gid:  users.Login.GID,
+			root: sshtest.OwnedTempDir(r, users.Login),
+		})
+		knownHosts = append(knownHosts, srv.KnownHostsLine())
+	}
+	r.check(os.WriteFile(access.knownHostsFile, []byte(strings.Join(knownHosts, "\n")+"\n"), 0o600), "writing known_hosts")
+	return hosts, access
+}
+
+// sshArgs are OpenSSH client options that verify the host key and use only
+// the benchmark's key, for Ansible and for the raw-SSH side.
+func (a sshAccess) sshArgs() []string {
+	return []string{
+		"-o", "BatchMode=yes",
+		"-o", "IdentitiesOnly=yes",
+		"-o", "IdentityFile=" + a.keyFile,
+		"-o", "UserKnownHostsFile=" + a.knownHostsFile,
+		"-o", "StrictHostKeyChecking=yes",
+		"-o", "LogLevel=ERROR",
+	}
+}
+
+func (h *host) target() string { return h.user + "@" + h.srv.Host() }
+
+func (h *host) port() string { return strconv.Itoa(h.srv.Port()) }
+
+// hostCounters are the hosts' login counts and CPU time at one moment.
+type hostCounters struct {
+	logins []int
+	cpu    time.Duration
+}
+
+// settle waits until every connection to the hosts has ended (so sshd has
+// reaped it and counted its CPU time) and reads the counters.
+func settle(hosts []*host) (hostCounters, error) {
+	var c hostCounters
+	deadline := time.Now().Add(10 * time.Second)
+	for _, h := range hosts {
+		for len(h.srv.SessionPIDs()) > 0 {
+			if time.Now().After(deadline) {
+				return c, fmt.Errorf("%s: connections still open 10 s after the command ended", h.srv.Addr())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		c.logins = append(c.logins, h.srv.CountAccepted())
+		c.cpu += h.srv.CPUTime()
+	}
+	return c, nil
+}
+
+// killControlMasters ends the OpenSSH control masters whose sockets are
+// dir/cp-*: Ansible leaves its masters running after a playbook, and the
+// next command must log in afresh as Terraform does.
+func killControlMasters(dir string) {
+	_ = exec.Command("pkill", "-f", dir+"/cp-").Run()
+}

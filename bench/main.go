@@ -1,0 +1,216 @@
+// Command bench measures terraform-provider-apim side by side with what it
+// is judged against, in one run on one machine: the same configuration
+// served by a no-op provider with the same schema (the floor, ./floor), as
+// many terraform_data resources, Ansible's community.general.xml doing the
+// same edits (./ansible), and raw OpenSSH reading the same files. It
+// applies, plans with nothing to change, plans after hand edits and
+// destroys N resources on local files and on four real sshd hosts on
+// loopback, alternating the sides round by round after a warm-up round, and
+// writes the medians, ranges and ratios (summary.md), every sample
+// (results.json) and a chart (seconds-vs-n.png) to -out.
+//
+// Run it as root from the repository root, through `make bench`, which
+// installs what it needs from Debian's packages first.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// sshHosts is how many SSH hosts the instances are spread over.
+const sshHosts = 4
+
+func main() {
+	nList := flag.String("n", "10,100,400", "comma-separated numbers of resources")
+	reps := flag.Int("reps", 5, "measured rounds per number of resources and target (at least 5 for the published figures)")
+	targetList := flag.String("targets", "local,ssh", "where the files are: local, ssh or both")
+	out := flag.String("out", "bench/results", "directory for summary.md, results.json and the chart")
+	flag.Parse()
+	log.SetFlags(log.Ltime)
+
+	var ns []int
+	for f := range strings.SplitSeq(*nList, ",") {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 2 {
+			log.Fatalf("bench: -n: %q is not a number of resources of at least 2", f)
+		}
+		ns = append(ns, n)
+	}
+	targets := strings.Split(*targetList, ",")
+
+	r := newRunner()
+	defer r.close()
+	b := newBench(r, targets)
+	res := &results{Machine: describeMachine(), Reps: *reps}
+	for _, target := range targets {
+		for i, n := range ns {
+			sides := b.sides(target, n)
+			if i == 0 {
+				log.Printf("%s: warm-up round at N=%d", target, n)
+				b.round(target, n, sides, nil)
+			}
+			for rep := 1; rep <= *reps; rep++ {
+				log.Printf("%s N=%d: round %d of %d", target, n, rep, *reps)
+				b.round(target, n, sides, res)
+			}
+		}
+	}
+	r.check(res.write(*out), "writing results to %s", *out)
+	log.Printf("results in %s", *out)
+}
+
+// bench holds what every round uses.
+type bench struct {
+	r        *runner
+	work     string
+	fixtures fixtures
+	hosts    []*host
+	access   sshAccess
+	ours     string // CLI configuration selecting our provider
+	floor    string // and the floor provider
+}
+
+func newBench(r *runner, targets []string) *bench {
+	for _, tool := range []string{"terraform", "ansible-playbook", "ssh", "gnuplot", "/usr/bin/time"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			r.Fatalf("bench: %s not found: run `make bench`, which installs ansible, python3-lxml, gnuplot-nox, time and openssh", tool)
+		}
+	}
+	b := &bench{r: r, work: r.TempDir()}
+	var err error
+	b.fixtures, err = readFixtures("testdata/wso2/apim-2.1.0")
+	r.check(err, "reading the fixtures (run from the repository root)")
+	for _, p := range []struct {
+		name, pkg string
+		cli       *string
+	}{{"ours", ".", &b.ours}, {"floor", "./bench/floor", &b.floor}} {
+		dir := filepath.Join(b.work, "providers", p.name)
+		r.check(os.MkdirAll(dir, 0o755), "creating %s", dir)
+		binary := filepath.Join(dir, "provider")
+		if out, err := exec.Command("go", "build", "-o", binary, p.pkg).CombinedOutput(); err != nil {
+			r.Fatalf("bench: go build %s: %v\n%s", p.pkg, err, out)
+		}
+		*p.cli, err = providerBinary(dir, binary)
+		r.check(err, "installing the %s provider", p.name)
+	}
+	for _, t := range targets {
+		switch t {
+		case "local":
+		case "ssh":
+			b.hosts, b.access = startHosts(r, sshHosts)
+		default:
+			r.Fatalf("bench: -targets: unknown target %q (local, ssh)", t)
+		}
+	}
+	return b
+}
+
+// namedSide is one side of the comparison.
+type namedSide struct {
+	name        string
+	steps       []step
+	providerLog string
+}
+
+// The sides' names, as the tables show them.
+const (
+	sideOurs          = "apim provider"
+	sideFloor         = "floor (no-op provider)"
+	sideTerraformData = "terraform_data"
+	sideAnsible       = "Ansible"
+	sideRawSSH        = "raw OpenSSH"
+)
+
+// sides lays out n instances for a target and prepares every side's
+// working directory.
+func (b *bench) sides(target string, n int) []namedSide {
+	dir := filepath.Join(b.work, target, strconv.Itoa(n))
+	var hosts []*host
+	var access *sshAccess
+	if target == "ssh" {
+		hosts, access = b.hosts, &b.access
+	}
+	ins := instances(n, filepath.Join(b.work, target, "homes"), hosts)
+	b.r.check(b.fixtures.layOut(ins), "laying out %d APIM homes", n)
+
+	var sides []namedSide
+	for _, s := range []struct {
+		name, cli string
+		files     *fixtures
+	}{{sideOurs, b.ours, &b.fixtures}, {sideFloor, b.floor, nil}, {sideTerraformData, "", nil}} {
+		tf := &terraformSide{dir: filepath.Join(dir, strings.Fields(s.name)[0]), files: s.files}
+		config := terraformDataConfig
+		if s.cli != "" {
+			config = apimConfig(access)
+			tf.providerLog = filepath.Join(tf.dir, "provider-time.log")
+		}
+		b.r.check(writeTerraformDir(tf.dir, config, ins), "writing %s", tf.dir)
+		tf.env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG=",
+			"TF_CLI_CONFIG_FILE="+s.cli, "BENCH_PROVIDER_LOG="+tf.providerLog)
+		sides = append(sides, namedSide{name: s.name, steps: tf.steps(ins), providerLog: tf.providerLog})
+	}
+
+	playbook, err := filepath.Abs("bench/ansible/apim.yml")
+	b.r.check(err, "locating the playbook")
+	ans, err := newAnsibleSide(filepath.Join(dir, "ansible"), playbook, ins, access, &b.fixtures)
+	b.r.check(err, "writing the Ansible inventory")
+	sides = append(sides, namedSide{name: sideAnsible, steps: ans.steps(ins)})
+
+	if target == "ssh" {
+		raw := &rawSSHSide{dir: filepath.Join(dir, "ssh"), access: b.access}
+		b.r.check(os.MkdirAll(raw.dir, 0o700), "creating %s", raw.dir)
+		sides = append(sides, namedSide{name: sideRawSSH, steps: raw.steps(ins)})
+	}
+	return sides
+}
+
+// round runs every side's steps once, side after side, recording the
+// samples in res (nil for the warm-up).
+func (b *bench) round(target string, n int, sides []namedSide, res *results) {
+	for _, s := range sides {
+		for _, st := range s.steps {
+			smp, err := measure(st, b.hosts, s.providerLog)
+			if err != nil {
+				b.r.Fatalf("bench: %s, N=%d, %s: %v", target, n, s.name, err)
+			}
+			log.Printf("  %-22s %-17s %7.2fs wall %7.2fs cpu %5d KiB provider %d logins/host",
+				s.name, st.op, smp.Wall, smp.CPU, smp.ProviderRSS, smp.Logins)
+			if res != nil {
+				res.add(target, n, s.name, st.op, smp)
+			}
+		}
+	}
+}
+
+// describeMachine records what the figures were measured on.
+func describeMachine() map[string]string {
+	sh := func(cmd string) string {
+		out, _ := exec.Command("sh", "-c", cmd).CombinedOutput()
+		return strings.TrimSpace(string(out))
+	}
+	return map[string]string{
+		"cpu":       sh(`grep -m1 'model name' /proc/cpuinfo | cut -d: -f2`) + ", " + sh("nproc") + " cores",
+		"memory":    sh(`awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo`),
+		"kernel":    sh("uname -sr"),
+		"os":        sh(`. /etc/os-release && echo "$PRETTY_NAME"`),
+		"go":        sh("go version"),
+		"terraform": sh("terraform version | head -1"),
+		"ansible":   sh("ansible-playbook --version | head -1") + ", community.general " + sh(`ansible-galaxy collection list community.general 2>/dev/null | awk '/community.general/ {print $2; exit}'`),
+		"python":    sh("/usr/bin/python3 --version") + ", lxml " + sh(`/usr/bin/python3 -c 'import lxml.etree as e; print(e.__version__)'`),
+		"openssh":   sh("ssh -V"),
+	}
+}
+
+func init() {
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: go run ./bench [flags]  (from the repository root, as root)\n")
+		flag.PrintDefaults()
+	}
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// op is one of the operations every side is measured on.
+type op string
+
+const (
+	opApply     op = "apply"
+	opPlan      op = "plan"
+	opPlanDrift op = "plan, 10% edited"
+	opDestroy   op = "destroy"
+)
+
+var ops = []op{opApply, opPlan, opPlanDrift, opDestroy}
+
+// step is one measured operation of a side: prepare and check are not
+// timed; run is; finish ends what run left behind (Ansible's control
+// masters) before the hosts' counters are read.
+type step struct {
+	op      op
+	prepare func() error
+	run     func() (output []byte, err error)
+	check   func(output []byte) error
+	finish  func()
+}
+
+// sample is one measurement of one step.
+type sample struct {
+	// Wall is the elapsed time in seconds.
+	Wall float64
+	// CPU is the user and system time of the command and every process
+	// under it (Terraform and the provider; Ansible and its workers and ssh
+	// clients), in seconds.
+	CPU float64
+	// HostCPU is what the SSH hosts spent serving the command (sshd, SFTP,
+	// the shell and Python on the host), in seconds.
+	HostCPU float64
+	// ProviderRSS is the largest peak resident set of any provider process
+	// the command started, in KiB; 0 without a provider.
+	ProviderRSS int64
+	// ProviderCPU is the user and system time of the provider processes.
+	ProviderCPU float64
+	// Logins is the number of SSH logins of the host that saw the most.
+	Logins int
+}
+
+// measure runs one step and measures it. providerLog is the file the
+// provider wrapper appends GNU time's figures to ("" for none).
+func measure(s step, hosts []*host, providerLog string) (sample, error) {
+	var smp sample
+	if s.prepare != nil {
+		if err := s.prepare(); err != nil {
+			return smp, fmt.Errorf("preparing %s: %w", s.op, err)
+		}
+	}
+	if providerLog != "" {
+		if err := os.WriteFile(providerLog, nil, 0o644); err != nil {
+			return smp, err
+		}
+	}
+	before, err := settle(hosts)
+	if err != nil {
+		return smp, err
+	}
+	cpuBefore := childrenCPU()
+	start := time.Now()
+	out, runErr := s.run()
+	smp.Wall = time.Since(start).Seconds()
+	if s.finish != nil {
+		s.finish()
+	}
+	after, err := settle(hosts)
+	if err != nil {
+		return smp, err
+	}
+	smp.CPU = (childrenCPU() - cpuBefore).Seconds()
+	smp.HostCPU = (after.cpu - before.cpu).Seconds()
+	for i := range after.logins {
+		smp.Logins = max(smp.Logins, after.logins[i]-before.logins[i])
+	}
+	if providerLog != "" {
+		if smp.ProviderRSS, smp.ProviderCPU, err = readProviderLog(providerLog); err != nil {
+			return smp, err
+		}
+	}
+	if runErr != nil {
+		return smp, fmt.Errorf("%s: %w\n%s", s.op, runErr, tail(out))
+	}
+	if err := s.check(out); err != nil {
+		return smp, fmt.Errorf("%s: %w\n%s", s.op, err, tail(out))
+	}
+	return smp, nil
+}
+
+// childrenCPU is the CPU time of every child process the benchmark has
+// waited for, and of their waited-for descendants.
+func childrenCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// readProviderLog sums the lines "maxrss-KiB user-s system-s" that GNU time
+// appended, one per provider process.
+func readProviderLog(p string) (rss int64, cpu float64, err error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return 0, 0, err
+	}
+	for line := range strings.Lines(string(b)) {
+		f := strings.Fields(line)
+		if len(f) != 3 { // GNU time also reports signals: "Command terminated by signal 9"
+			continue
+		}
+		kib, err1 := strconv.ParseInt(f[0], 10, 64)
+		user, err2 := strconv.ParseFloat(f[1], 64)
+		sys, err3 := strconv.ParseFloat(f[2], 64)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return 0, 0, fmt.Errorf("%s: %q: %w", p, line, err)
+		}
+		rss = max(rss, kib)
+		cpu += user + sys
+	}
+	if rss == 0 {
+		return 0, 0, fmt.Errorf("%s: no provider process was measured", p)
+	}
+	return rss, cpu, nil
+}
+
+// command runs a program and returns its combined output and exit code; an
+// exit code is not an error, failing to start is.
+func command(dir string, env []string, name string, args ...string) ([]byte, int, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	// A background process left holding the output (an SSH control
+	// master) must not keep Run waiting once the command has exited.
+	cmd.WaitDelay = 10 * time.Second
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return out.Bytes(), exit.ExitCode(), nil
+	}
+	return out.Bytes(), 0, err
+}
+
+// tail is the end of a command's output, for error messages.
+func tail(out []byte) string {
+	const keep = 4000
+	if len(out) > keep {
+		out = out[len(out)-keep:]
+	}
+	return string(out)
+}
