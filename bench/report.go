@@ -60,9 +60,11 @@ func (res *results) stat(target string, n int, side string, o op, figure func(sa
 func wall(s sample) float64 { return s.Wall }
 
 // The dimensions of the run, in the order measured.
-func (res *results) targets() []string { return distinct(res, func(s *series) string { return s.Target }) }
-func (res *results) ns() []int         { return distinct(res, func(s *series) int { return s.N }) }
-func (res *results) sides() []string   { return distinct(res, func(s *series) string { return s.Side }) }
+func (res *results) targets() []string {
+	return distinct(res, func(s *series) string { return s.Target })
+}
+func (res *results) ns() []int       { return distinct(res, func(s *series) int { return s.N }) }
+func (res *results) sides() []string { return distinct(res, func(s *series) string { return s.Side }) }
 
 func distinct[T comparable](res *results, key func(*series) T) []T {
 	var out []T

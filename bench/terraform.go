@@ -169,7 +169,9 @@ func (s *terraformSide) restored(ins []instance) func([]byte) error {
 	if s.files == nil {
 		return nothingToCheck
 	}
-	return func([]byte) error { return noneWrong("files not restored after destroy", s.files.changedFromShipped(ins)) }
+	return func([]byte) error {
+		return noneWrong("files not restored after destroy", s.files.changedFromShipped(ins))
+	}
 }
 
 func nothingToCheck([]byte) error { return nil }
