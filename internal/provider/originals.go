@@ -39,31 +39,29 @@ func loadOriginal(ctx context.Context, p privateState, key string, v any) (found
 	return true, diags
 }
 
-// keepOriginal stores v under key unless an original is already kept: the
-// first one recorded is the one restored.
-func keepOriginal(ctx context.Context, p privateState, key string, v any) diag.Diagnostics {
-	raw, diags := p.GetKey(ctx, key)
-	if diags.HasError() || len(raw) > 0 {
-		return diags
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		diags.AddError("Unwritable Private State", err.Error())
-		return diags
-	}
-	return p.SetKey(ctx, key, b)
-}
-
 // recordOriginal keeps, unless one is kept already, the managed values
-// originalOf finds in doc as the ones destroy restores. Create records
-// them before its first write, Read after an import.
+// originalOf finds in doc as the ones destroy restores: the first one
+// recorded is the one restored. Create records them before its first
+// write, Read after an import. doc is parsed only when nothing is kept, as
+// every Read after the first finds its original kept.
 func recordOriginal[T any](ctx context.Context, p privateState, key string, doc []byte, originalOf func([]byte) (T, error)) error {
+	raw, diags := p.GetKey(ctx, key)
+	if diags.HasError() {
+		return errors.New(diagSummary(diags))
+	}
+	if len(raw) > 0 {
+		return nil
+	}
 	orig, err := originalOf(doc)
 	if err != nil {
 		return err
 	}
-	if d := keepOriginal(ctx, p, key, orig); d.HasError() {
-		return errors.New(diagSummary(d))
+	b, err := json.Marshal(orig)
+	if err != nil {
+		return err
+	}
+	if diags := p.SetKey(ctx, key, b); diags.HasError() {
+		return errors.New(diagSummary(diags))
 	}
 	return nil
 }
