@@ -24,6 +24,7 @@ const serveProviderEnv = "APIM_TEST_SERVE_PROVIDER"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(serveProviderEnv) == "1" {
+		QuietUnseenLogs() // as main does
 		err := providerserver.Serve(context.Background(), New("test"), providerserver.ServeOpts{
 			Address: "registry.terraform.io/portoffset/apim",
 		})
