@@ -72,7 +72,7 @@ func (r *floorResource) Schema(ctx context.Context, req resource.SchemaRequest, 
 }
 
 func (r *floorResource) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	state, err := knownOrNull(req.Plan.Raw)
+	state, err := knownOrZero(req.Plan.Raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Floor Provider", err.Error())
 		return
@@ -81,7 +81,7 @@ func (r *floorResource) Create(_ context.Context, req resource.CreateRequest, re
 }
 
 func (r *floorResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	state, err := knownOrNull(req.Plan.Raw)
+	state, err := knownOrZero(req.Plan.Raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Floor Provider", err.Error())
 		return
@@ -97,14 +97,37 @@ func (r *floorResource) Read(context.Context, resource.ReadRequest, *resource.Re
 func (r *floorResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
 }
 
-// knownOrNull is plan with every unknown value made null. Without the real
+// knownOrZero is plan with every unknown value replaced by the zero value
+// of its type, objects with every attribute zero. Without the real
 // ModifyPlan, computed attributes stay unknown in the plan, and the state
-// after apply may hold no unknown value.
-func knownOrNull(plan tftypes.Value) (tftypes.Value, error) {
+// after apply may hold no unknown value. Zero rather than null keeps the
+// state as large as the real provider's (the ports object has every port),
+// so that Terraform's own handling of it costs the floor what it costs us.
+func knownOrZero(plan tftypes.Value) (tftypes.Value, error) {
 	return tftypes.Transform(plan, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
 		if !v.IsKnown() {
-			return tftypes.NewValue(v.Type(), nil), nil
+			return zeroOf(v.Type()), nil
 		}
 		return v, nil
 	})
+}
+
+// zeroOf is the zero value of the types the schemas use.
+func zeroOf(t tftypes.Type) tftypes.Value {
+	switch {
+	case t.Is(tftypes.String):
+		return tftypes.NewValue(t, "")
+	case t.Is(tftypes.Number):
+		return tftypes.NewValue(t, 0)
+	case t.Is(tftypes.Bool):
+		return tftypes.NewValue(t, false)
+	case t.Is(tftypes.Object{}):
+		attrs := map[string]tftypes.Value{}
+		for name, at := range t.(tftypes.Object).AttributeTypes {
+			attrs[name] = zeroOf(at)
+		}
+		return tftypes.NewValue(t, attrs)
+	default: // collections: empty
+		return tftypes.NewValue(t, nil)
+	}
 }

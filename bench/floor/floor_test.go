@@ -94,9 +94,10 @@ func TestFloorAppliesWithoutIO(t *testing.T) {
 						statecheck.ExpectKnownValue("apim_instance_ports.a", tfjsonpath.New("offset"), knownvalue.Int64Exact(3)),
 						statecheck.ExpectKnownValue("apim_websocket_inbound.b", tfjsonpath.New("offset"), knownvalue.Int64Exact(3)),
 						// The real provider computes these at plan time;
-						// null shows the floor's apply stored the plan.
-						statecheck.ExpectKnownValue("apim_instance_ports.a", tfjsonpath.New("ports"), knownvalue.Null()),
-						statecheck.ExpectKnownValue("apim_websocket_inbound.b", tfjsonpath.New("port"), knownvalue.Null()),
+						// zero shows the floor's apply stored the plan, with every
+						// unknown value made zero.
+						statecheck.ExpectKnownValue("apim_instance_ports.a", tfjsonpath.New("ports").AtMapKey("servlet_https"), knownvalue.Int64Exact(0)),
+						statecheck.ExpectKnownValue("apim_websocket_inbound.b", tfjsonpath.New("port"), knownvalue.Int64Exact(0)),
 						// Defaults in the schema still apply: the schema is the real one.
 						statecheck.ExpectKnownValue("apim_instance_ports.a", tfjsonpath.New("on_destroy"), knownvalue.StringExact("restore")),
 					},
