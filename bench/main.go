@@ -201,7 +201,7 @@ func describeMachine() map[string]string {
 		"kernel":    sh("uname -sr"),
 		"os":        sh(`. /etc/os-release && echo "$PRETTY_NAME"`),
 		"go":        sh("go version"),
-		"terraform": sh("terraform version | head -1"),
+		"terraform": sh("terraform version 2>/dev/null | grep -m1 '^Terraform v'"),
 		"ansible":   sh("ansible-playbook --version | head -1") + ", community.general " + sh(`ansible-galaxy collection list community.general 2>/dev/null | awk '/community.general/ {print $2; exit}'`),
 		"python":    sh("/usr/bin/python3 --version") + ", lxml " + sh(`/usr/bin/python3 -c 'import lxml.etree as e; print(e.__version__)'`),
 		"openssh":   sh("ssh -V"),
