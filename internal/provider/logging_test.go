@@ -6,39 +6,26 @@ import (
 )
 
 func TestQuietUnseenLogs(t *testing.T) {
+	off := map[string]string{"TF_LOG_PROVIDER_APIM": "OFF", "TF_LOG_SDK": "OFF", "TF_LOG_SDK_PROTO": "OFF", "TF_LOG_SDK_FRAMEWORK": "OFF"}
 	for _, tc := range []struct {
 		name string
 		env  map[string]string
 		want map[string]string
 	}{
-		{
-			name: "nothing shown: every logger off",
-			env:  map[string]string{},
-			want: map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_SDK_PROTO": "OFF", "TF_LOG_SDK_FRAMEWORK": "OFF", "TF_LOG_PROVIDER_APIM": "OFF"},
-		},
-		{
-			name: "TF_LOG shows provider logs: untouched",
-			env:  map[string]string{"TF_LOG": "debug"},
-			want: map[string]string{"TF_LOG_SDK": "", "TF_LOG_SDK_PROTO": "", "TF_LOG_SDK_FRAMEWORK": "", "TF_LOG_PROVIDER_APIM": ""},
-		},
-		{
-			name: "TF_LOG_PROVIDER shows provider logs: untouched",
-			env:  map[string]string{"TF_LOG_PROVIDER": "trace"},
-			want: map[string]string{"TF_LOG_SDK": "", "TF_LOG_SDK_PROTO": "", "TF_LOG_SDK_FRAMEWORK": "", "TF_LOG_PROVIDER_APIM": ""},
-		},
-		{
-			name: "an explicit level is kept",
-			env:  map[string]string{"TF_LOG_SDK_FRAMEWORK": "DEBUG"},
-			want: map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_SDK_PROTO": "OFF", "TF_LOG_SDK_FRAMEWORK": "DEBUG", "TF_LOG_PROVIDER_APIM": "OFF"},
-		},
+		{"no log asked for: every logger off", map[string]string{}, off},
+		{"TF_LOG_CORE shows no provider log: every logger off", map[string]string{"TF_LOG_CORE": "trace"}, off},
+		{"TF_LOG: untouched", map[string]string{"TF_LOG": "debug"}, map[string]string{}},
+		{"TF_LOG_PROVIDER: untouched", map[string]string{"TF_LOG_PROVIDER": "trace"}, map[string]string{}},
+		{"a level of the provider: untouched", map[string]string{"TF_LOG_PROVIDER_APIM": "debug"}, map[string]string{"TF_LOG_PROVIDER_APIM": "debug"}},
+		{"a level of an SDK: untouched", map[string]string{"TF_LOG_SDK_FRAMEWORK": "DEBUG"}, map[string]string{"TF_LOG_SDK_FRAMEWORK": "DEBUG"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, v := range append([]string{"TF_LOG", "TF_LOG_PROVIDER"}, unseenLogLevels...) {
-				t.Setenv(v, tc.env[v]) // restored after the test
+			for _, v := range append(providerLogVariables, "TF_LOG_CORE") {
+				t.Setenv(v, tc.env[v]) // restored after the test; "" counts as unset
 			}
 			QuietUnseenLogs()
-			for v, want := range tc.want {
-				if got := os.Getenv(v); got != want {
+			for _, v := range quietLevels {
+				if got, want := os.Getenv(v), tc.want[v]; got != want {
 					t.Errorf("%s = %q, want %q", v, got, want)
 				}
 			}
