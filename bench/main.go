@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -32,6 +33,7 @@ func main() {
 	reps := flag.Int("reps", 5, "measured rounds per number of resources and target (at least 5 for the published figures)")
 	targetList := flag.String("targets", "local,ssh", "where the files are: local, ssh or both")
 	out := flag.String("out", "bench/results", "directory for summary.md, results.json and the chart")
+	sideList := flag.String("sides", strings.Join(sideKeys, ","), "comma-separated sides to measure (for a quick re-measurement of some of them)")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 
@@ -48,6 +50,13 @@ func main() {
 	r := newRunner()
 	defer r.close()
 	b := newBench(r, targets)
+	b.only = map[string]bool{}
+	for _, k := range strings.Split(*sideList, ",") {
+		if !slices.Contains(sideKeys, k) {
+			r.Fatalf("bench: -sides: unknown side %q (%s)", k, strings.Join(sideKeys, ", "))
+		}
+		b.only[k] = true
+	}
 	res := &results{Machine: describeMachine(), Reps: *reps}
 	for _, target := range targets {
 		for i, n := range ns {
@@ -75,6 +84,7 @@ type bench struct {
 	access   sshAccess
 	ours     string // CLI configuration selecting our provider
 	floor    string // and the floor provider
+	only     map[string]bool
 }
 
 func newBench(r *runner, targets []string) *bench {
@@ -119,6 +129,9 @@ type namedSide struct {
 	providerLog string
 }
 
+// sideKeys name the sides for -sides, in the order they are measured.
+var sideKeys = []string{"apim", "floor", "terraform_data", "ansible", "raw"}
+
 // The sides' names, as the tables show them.
 const (
 	sideOurs          = "apim provider"
@@ -142,10 +155,13 @@ func (b *bench) sides(target string, n int) []namedSide {
 
 	var sides []namedSide
 	for _, s := range []struct {
-		name, cli string
-		files     *fixtures
-	}{{sideOurs, b.ours, &b.fixtures}, {sideFloor, b.floor, nil}, {sideTerraformData, "", nil}} {
-		tf := &terraformSide{dir: filepath.Join(dir, strings.Fields(s.name)[0]), files: s.files}
+		key, name, cli string
+		files          *fixtures
+	}{{"apim", sideOurs, b.ours, &b.fixtures}, {"floor", sideFloor, b.floor, nil}, {"terraform_data", sideTerraformData, "", nil}} {
+		if !b.only[s.key] {
+			continue
+		}
+		tf := &terraformSide{dir: filepath.Join(dir, s.key), files: s.files}
 		config := terraformDataConfig
 		if s.cli != "" {
 			config = apimConfig(access)
@@ -157,13 +173,15 @@ func (b *bench) sides(target string, n int) []namedSide {
 		sides = append(sides, namedSide{name: s.name, steps: tf.steps(ins), providerLog: tf.providerLog})
 	}
 
-	playbook, err := filepath.Abs("bench/ansible/apim.yml")
-	b.r.check(err, "locating the playbook")
-	ans, err := newAnsibleSide(filepath.Join(dir, "ansible"), playbook, ins, access, &b.fixtures)
-	b.r.check(err, "writing the Ansible inventory")
-	sides = append(sides, namedSide{name: sideAnsible, steps: ans.steps(ins)})
+	if b.only["ansible"] {
+		playbook, err := filepath.Abs("bench/ansible/apim.yml")
+		b.r.check(err, "locating the playbook")
+		ans, err := newAnsibleSide(filepath.Join(dir, "ansible"), playbook, ins, access, &b.fixtures)
+		b.r.check(err, "writing the Ansible inventory")
+		sides = append(sides, namedSide{name: sideAnsible, steps: ans.steps(ins)})
+	}
 
-	if target == "ssh" {
+	if target == "ssh" && b.only["raw"] {
 		raw := &rawSSHSide{dir: filepath.Join(dir, "ssh"), access: b.access}
 		b.r.check(os.MkdirAll(raw.dir, 0o700), "creating %s", raw.dir)
 		sides = append(sides, namedSide{name: sideRawSSH, steps: raw.steps(ins)})

@@ -4,8 +4,10 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	apimprovider "github.com/portoffset/terraform-provider-apim/internal/provider"
@@ -72,21 +74,23 @@ func (r *floorResource) Schema(ctx context.Context, req resource.SchemaRequest, 
 }
 
 func (r *floorResource) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	state, err := knownOrZero(req.Plan.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Floor Provider", err.Error())
-		return
-	}
-	resp.State.Raw = state
+	resp.Diagnostics.Append(store(req.Plan.Raw, &resp.State)...)
 }
 
 func (r *floorResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	state, err := knownOrZero(req.Plan.Raw)
+	resp.Diagnostics.Append(store(req.Plan.Raw, &resp.State)...)
+}
+
+// store makes the plan the new state, unknown values zero.
+func store(plan tftypes.Value, state *tfsdk.State) diag.Diagnostics {
+	var diags diag.Diagnostics
+	raw, err := knownOrZero(plan)
 	if err != nil {
-		resp.Diagnostics.AddError("Floor Provider", err.Error())
-		return
+		diags.AddError("Floor Provider", err.Error())
+		return diags
 	}
-	resp.State.Raw = state
+	state.Raw = raw
+	return diags
 }
 
 // Read keeps the state it is given: there is nothing to compare it with.
