@@ -2,7 +2,6 @@ package apim
 
 import (
 	"bytes"
-	"os"
 	"testing"
 )
 
@@ -27,7 +26,7 @@ func BenchmarkShifted(b *testing.B) {
 // shipped file: once changing <Offset>, once finding it already right, which
 // is every apply after the first.
 func BenchmarkSetOffset(b *testing.B) {
-	doc := benchFixture(b, "apim-2.1.0/"+CarbonXML)
+	doc := fixture(b, "apim-2.1.0/"+CarbonXML)
 	value := bytes.Index(doc, []byte("<Offset>0</Offset>")) + len("<Offset>")
 	if value < len("<Offset>") {
 		b.Fatal("the fixture has no <Offset>0</Offset>")
@@ -60,7 +59,7 @@ func BenchmarkSetOffset(b *testing.B) {
 // apply on the shipped file: the port rewritten and ws.use.port.offset
 // turned from true to false, one byte longer.
 func BenchmarkSetInbound(b *testing.B) {
-	doc := benchFixture(b, "apim-2.1.0/"+WebSocket.File)
+	doc := fixture(b, "apim-2.1.0/"+WebSocket.File)
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -72,13 +71,4 @@ func BenchmarkSetInbound(b *testing.B) {
 			b.Fatalf("SetInbound: %d bytes, want %d", len(out), len(doc)+1)
 		}
 	}
-}
-
-func benchFixture(b *testing.B, rel string) []byte {
-	b.Helper()
-	doc, err := os.ReadFile("../../testdata/wso2/" + rel)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return doc
 }

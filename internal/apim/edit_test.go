@@ -10,7 +10,7 @@ import (
 	"github.com/portoffset/terraform-provider-apim/internal/xmledit"
 )
 
-func fixture(t *testing.T, rel string) []byte {
+func fixture(t testing.TB, rel string) []byte {
 	t.Helper()
 	b, err := os.ReadFile("../../testdata/wso2/" + rel)
 	if err != nil {
