@@ -11,9 +11,8 @@ import (
 // terraformSide is a side driven by the terraform CLI: our provider, the
 // floor provider, or terraform_data.
 type terraformSide struct {
-	name string
-	dir  string
-	env  []string
+	dir string
+	env []string
 	// providerLog is where the provider wrapper writes its figures; "" for
 	// terraform_data, which has no provider process.
 	providerLog string
@@ -155,7 +154,7 @@ func (s *terraformSide) editByHand(ins []instance) func() error {
 	if s.files == nil {
 		return nil
 	}
-	return func() error { _, err := editByHand(ins); return err }
+	return func() error { return editByHand(ins) }
 }
 
 func (s *terraformSide) applied(ins []instance) func([]byte) error {

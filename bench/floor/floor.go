@@ -118,6 +118,13 @@ func knownOrZero(plan tftypes.Value) (tftypes.Value, error) {
 
 // zeroOf is the zero value of the types the schemas use.
 func zeroOf(t tftypes.Type) tftypes.Value {
+	if obj, ok := t.(tftypes.Object); ok {
+		attrs := map[string]tftypes.Value{}
+		for name, at := range obj.AttributeTypes {
+			attrs[name] = zeroOf(at)
+		}
+		return tftypes.NewValue(t, attrs)
+	}
 	switch {
 	case t.Is(tftypes.String):
 		return tftypes.NewValue(t, "")
@@ -125,12 +132,6 @@ func zeroOf(t tftypes.Type) tftypes.Value {
 		return tftypes.NewValue(t, 0)
 	case t.Is(tftypes.Bool):
 		return tftypes.NewValue(t, false)
-	case t.Is(tftypes.Object{}):
-		attrs := map[string]tftypes.Value{}
-		for name, at := range t.(tftypes.Object).AttributeTypes {
-			attrs[name] = zeroOf(at)
-		}
-		return tftypes.NewValue(t, attrs)
 	default: // collections: empty
 		return tftypes.NewValue(t, nil)
 	}
