@@ -30,12 +30,15 @@ type instance struct {
 	Host *host
 }
 
-// filesRead are the files a plan reads for the instance.
+// filesRead are the files a plan reads for the instance once it is applied:
+// carbon.xml and the workflow callback file for apim_instance_ports; only
+// the endpoint file for apim_websocket_inbound, whose Read needs carbon.xml
+// only while ws.use.port.offset is true, and apply makes it false.
 func (in instance) filesRead() []string {
 	if in.Kind == kindPorts {
 		return []string{apim.CarbonXML, apim.WorkflowCallbackService}
 	}
-	return []string{apim.CarbonXML, apim.WebSocket.File}
+	return []string{apim.WebSocket.File}
 }
 
 // instances are n resources, alternately apim_instance_ports and
