@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,28 +21,22 @@ func filePath(home, rel string) string {
 	return path.Join(home, rel)
 }
 
-// editFile reads file, lets edit compute the new content and writes it back
-// atomically when it changed, all under the file's lock, so two resources
-// editing one file in the same run never lose each other's edit.
+// editFile lets edit compute the new content of file and has the target
+// replace exactly the file it read when the content changed, all under the
+// file's lock, so two resources editing one file in the same run never lose
+// each other's edit.
 func editFile(ctx context.Context, t target.Target, file string, edit func(doc []byte) ([]byte, error)) error {
 	unlock := t.Lock(file)
 	defer unlock()
-	doc, err := t.ReadFile(ctx, file)
+	changed, err := t.EditFile(ctx, file, edit)
 	if err != nil {
 		return err
 	}
-	out, err := edit(doc)
-	if err != nil {
-		return err
-	}
-	if bytes.Equal(out, doc) {
+	if !changed {
 		tflog.Debug(ctx, "file already right, not written", map[string]any{"host": t.String(), "file": file})
 		return nil
 	}
-	if err := t.WriteFile(ctx, file, out); err != nil {
-		return err
-	}
-	tflog.Info(ctx, "file written", map[string]any{"host": t.String(), "file": file, "bytes": len(out)})
+	tflog.Info(ctx, "file written", map[string]any{"host": t.String(), "file": file})
 	return nil
 }
 

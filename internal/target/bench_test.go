@@ -33,7 +33,7 @@ func BenchmarkLocalWriteFile(b *testing.B) {
 			b.SetBytes(int64(size.n))
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := l.WriteFile(ctx, file, data); err != nil {
+				if err := writeAll(ctx, l, file, data); err != nil {
 					b.Fatal(err)
 				}
 			}

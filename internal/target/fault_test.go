@@ -210,7 +210,7 @@ func TestLocalFaultTrials(t *testing.T) {
 					err = fmt.Errorf("panic: %v", r)
 				}
 			}()
-			return NewLocal().WriteFile(ctx, link, newContent)
+			return writeAll(ctx, NewLocal(), link, newContent)
 		}()
 		cancel()
 		writeFault = nil
@@ -265,7 +265,7 @@ func TestLocalFaultTrials(t *testing.T) {
 		}
 
 		c.trials++
-		c.checkNextWrite(t, label, NewLocal().WriteFile(context.Background(), link, newContent),
+		c.checkNextWrite(t, label, writeAll(context.Background(), NewLocal(), link, newContent),
 			realFile, old, newContent, want, realDir, root)
 	}
 	for _, s := range writeStages {

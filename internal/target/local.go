@@ -479,3 +479,16 @@ func syncDir(dir string) error {
 	}
 	return nil
 }
+
+// EditFile is a stub until the fd-based rewrite lands.
+func (l Local) EditFile(ctx context.Context, path string, edit func([]byte) ([]byte, error)) (bool, error) {
+	old, err := l.ReadFile(ctx, path)
+	if err != nil {
+		return false, err
+	}
+	out, err := edit(old)
+	if err != nil || bytes.Equal(out, old) {
+		return false, err
+	}
+	return true, l.WriteFile(ctx, path, out)
+}

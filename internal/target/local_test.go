@@ -273,7 +273,7 @@ func TestLocalWriteFileContentAndMode(t *testing.T) {
 			file := filepath.Join(dir, "deployment.toml")
 			writeTestFile(t, file, tc.old, tc.mode)
 			before := statT(t, file)
-			if err := NewLocal().WriteFile(context.Background(), file, tc.data); err != nil {
+			if err := writeAll(context.Background(), NewLocal(), file, tc.data); err != nil {
 				t.Fatalf("WriteFile: %v", err)
 			}
 			info, err := os.Lstat(file)
@@ -315,7 +315,7 @@ func TestLocalWriteFileOwner(t *testing.T) {
 	if err := os.Chmod(file, 0o750|fs.ModeSetgid); err != nil {
 		t.Fatal(err)
 	}
-	if err := NewLocal().WriteFile(context.Background(), file, []byte("new")); err != nil {
+	if err := writeAll(context.Background(), NewLocal(), file, []byte("new")); err != nil {
 		t.Fatalf("WriteFile: %v", err)
 	}
 	st := statT(t, file)
@@ -347,7 +347,7 @@ func TestLocalWriteFileAsOwner(t *testing.T) {
 	}
 	var err error
 	asNobody(t, func() {
-		err = NewLocal().WriteFile(context.Background(), file, []byte("new"))
+		err = writeAll(context.Background(), NewLocal(), file, []byte("new"))
 	})
 	if err != nil {
 		t.Fatalf("WriteFile as the owner: %v", err)
@@ -377,7 +377,7 @@ func TestLocalWriteFileRefusesOwnerChange(t *testing.T) {
 	writeTestFile(t, file, []byte("old"), 0o666)
 	var err error
 	asNobody(t, func() {
-		err = NewLocal().WriteFile(context.Background(), file, []byte("new"))
+		err = writeAll(context.Background(), NewLocal(), file, []byte("new"))
 	})
 	if err == nil {
 		t.Fatal("WriteFile replaced a root-owned file by one owned by nobody")
@@ -416,7 +416,7 @@ func TestLocalWriteFileReadOnlyDir(t *testing.T) {
 	t.Cleanup(func() { _ = os.Chmod(dir, 0o755) })
 	var err error
 	asNobody(t, func() {
-		err = NewLocal().WriteFile(context.Background(), file, []byte("new"))
+		err = writeAll(context.Background(), NewLocal(), file, []byte("new"))
 	})
 	if err == nil {
 		t.Fatal("WriteFile into a read-only directory succeeded")
@@ -457,7 +457,7 @@ func TestLocalWriteFileErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := NewLocal().WriteFile(context.Background(), tc.path, []byte("new"))
+			err := writeAll(context.Background(), NewLocal(), tc.path, []byte("new"))
 			if err == nil {
 				t.Fatal("WriteFile succeeded")
 			}
@@ -485,7 +485,7 @@ func TestLocalWriteFileCancelled(t *testing.T) {
 	writeTestFile(t, file, []byte("old"), 0o644)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := NewLocal().WriteFile(ctx, file, []byte("new")); !errors.Is(err, context.Canceled) {
+	if err := writeAll(ctx, NewLocal(), file, []byte("new")); !errors.Is(err, context.Canceled) {
 		t.Errorf("WriteFile with a cancelled context: %v", err)
 	}
 	assertContent(t, file, []byte("old"))
@@ -535,7 +535,7 @@ func TestLocalWriteFileSymlinks(t *testing.T) {
 			writeTestFile(t, realFile, []byte("old"), 0o640)
 			linkBefore, _ := os.Readlink(path)
 
-			if err := NewLocal().WriteFile(context.Background(), path, []byte("new")); err != nil {
+			if err := writeAll(context.Background(), NewLocal(), path, []byte("new")); err != nil {
 				t.Fatalf("WriteFile: %v", err)
 			}
 			assertContent(t, realFile, []byte("new"))
@@ -577,7 +577,7 @@ func TestLocalWriteFileXattr(t *testing.T) {
 		}
 		t.Fatal(err)
 	}
-	if err := NewLocal().WriteFile(context.Background(), file, []byte("new")); err != nil {
+	if err := writeAll(context.Background(), NewLocal(), file, []byte("new")); err != nil {
 		t.Fatalf("WriteFile: %v", err)
 	}
 	buf := make([]byte, 16)
@@ -656,7 +656,7 @@ func TestLocalWriteFilePosixACL(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := getXattr(t, file, "system.posix_acl_access")
-	if err := NewLocal().WriteFile(context.Background(), file, []byte("new")); err != nil {
+	if err := writeAll(context.Background(), NewLocal(), file, []byte("new")); err != nil {
 		t.Fatalf("WriteFile: %v", err)
 	}
 	if got := getXattr(t, file, "system.posix_acl_access"); !bytes.Equal(got, want) {
@@ -682,7 +682,7 @@ func TestLocalWriteFileDropsInheritedACL(t *testing.T) {
 		}
 		t.Fatal(err)
 	}
-	if err := NewLocal().WriteFile(context.Background(), file, []byte("new")); err != nil {
+	if err := writeAll(context.Background(), NewLocal(), file, []byte("new")); err != nil {
 		t.Fatalf("WriteFile: %v", err)
 	}
 	if _, err := unix.Getxattr(file, "system.posix_acl_access", nil); !errors.Is(err, unix.ENODATA) {
@@ -728,7 +728,7 @@ func TestLocalWriteFileStages(t *testing.T) {
 		}
 		return nil
 	})
-	if err := NewLocal().WriteFile(context.Background(), file, []byte("new")); err != nil {
+	if err := writeAll(context.Background(), NewLocal(), file, []byte("new")); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(seen, writeStages) {
@@ -759,7 +759,7 @@ func TestLocalWriteFileFaults(t *testing.T) {
 				}
 				return nil
 			})
-			err := NewLocal().WriteFile(context.Background(), link, data)
+			err := writeAll(context.Background(), NewLocal(), link, data)
 			if !errors.Is(err, injected) {
 				t.Fatalf("WriteFile returned %v, want the injected fault", err)
 			}
@@ -811,7 +811,7 @@ func TestLocalWriteFileRemovesStaleTemps(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := NewLocal().WriteFile(context.Background(), file, []byte("new")); err != nil {
+	if err := writeAll(context.Background(), NewLocal(), file, []byte("new")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Lstat(stale); !errors.Is(err, fs.ErrNotExist) {

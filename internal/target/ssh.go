@@ -437,3 +437,16 @@ func (t *sshTarget) notRegular(op, p, resolved string, fi os.FileInfo) error {
 	}
 	return &sshError{op: op, path: p, target: t.String(), detail: "is " + what}
 }
+
+// EditFile is a stub until the one-session script lands.
+func (t *sshTarget) EditFile(ctx context.Context, p string, edit func([]byte) ([]byte, error)) (bool, error) {
+	old, err := t.ReadFile(ctx, p)
+	if err != nil {
+		return false, err
+	}
+	out, err := edit(old)
+	if err != nil || bytes.Equal(out, old) {
+		return false, err
+	}
+	return true, t.WriteFile(ctx, p, out)
+}

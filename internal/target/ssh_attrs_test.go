@@ -175,7 +175,7 @@ func TestSSHKeepsXattrsAndACL(t *testing.T) {
 
 			tg := f.target(t, way)
 			for i, content := range []string{"<new/>", "<newer/>"} { // twice: the copy of a copy
-				if err := tg.WriteFile(context.Background(), path, []byte(content)); err != nil {
+				if err := writeAll(context.Background(), tg, path, []byte(content)); err != nil {
 					t.Fatalf("write %d: %v", i, err)
 				}
 				assertContent(t, path, []byte(content))
@@ -205,7 +205,7 @@ func TestSSHDropsInheritedACL(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := readAttrs(t, path)
-			if err := f.target(t, way).WriteFile(context.Background(), path, []byte("<new/>")); err != nil {
+			if err := writeAll(context.Background(), f.target(t, way), path, []byte("<new/>")); err != nil {
 				t.Fatal(err)
 			}
 			if got := readAttrs(t, path); !got.equal(want) {
@@ -265,7 +265,7 @@ func TestSSHRemovesStaleTemps(t *testing.T) {
 			}
 			keep = append(keep, staleDir, staleLink)
 
-			if err := f.target(t, way).WriteFile(context.Background(), file, []byte("new")); err != nil {
+			if err := writeAll(context.Background(), f.target(t, way), file, []byte("new")); err != nil {
 				t.Fatal(err)
 			}
 			for _, p := range []string{stale, staleOS} {
@@ -315,7 +315,7 @@ func TestSSHAttrsCommandUnavailable(t *testing.T) {
 			if got, err := tg.ReadFile(context.Background(), path); err != nil || string(got) != "<old/>" {
 				t.Fatalf("ReadFile = %q, %v", got, err)
 			}
-			err := tg.WriteFile(context.Background(), path, []byte("<new/>"))
+			err := writeAll(context.Background(), tg, path, []byte("<new/>"))
 			if err == nil {
 				t.Fatal("WriteFile succeeded")
 			}
@@ -362,7 +362,7 @@ func TestSSHSudoAndSFTPShareTempNaming(t *testing.T) {
 		if err := os.Chtimes(p, long, long); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.target(t, way).WriteFile(context.Background(), file, []byte(way.name)); err != nil {
+		if err := writeAll(context.Background(), f.target(t, way), file, []byte(way.name)); err != nil {
 			t.Fatal(err)
 		}
 		if left := tempLeftovers(t, dir); len(left) > 0 {

@@ -60,7 +60,7 @@ func TestSSHWriteStages(t *testing.T) {
 				}
 				return nil
 			})
-			if err := f.target(t, way).WriteFile(context.Background(), path, newContent); err != nil {
+			if err := writeAll(context.Background(), f.target(t, way), path, newContent); err != nil {
 				t.Fatal(err)
 			}
 			if want := []string{stageTempWritten, stageRenamed}; !slices.Equal(seen, want) {
@@ -85,7 +85,7 @@ func TestSSHWriteFaults(t *testing.T) {
 					}
 					return nil
 				})
-				err := tg.WriteFile(context.Background(), path, newContent)
+				err := writeAll(context.Background(), tg, path, newContent)
 				if !errors.Is(err, injected) {
 					t.Fatalf("WriteFile = %v, want the injected fault", err)
 				}
@@ -108,7 +108,7 @@ func TestSSHWriteFaults(t *testing.T) {
 				assertNoTemps(t, dir)
 
 				writeFault = nil
-				if err := tg.WriteFile(context.Background(), path, []byte("<next/>")); err != nil {
+				if err := writeAll(context.Background(), tg, path, []byte("<next/>")); err != nil {
 					t.Fatalf("next write: %v", err)
 				}
 				assertContent(t, path, []byte("<next/>"))
@@ -165,7 +165,7 @@ func sshKillTrials(t *testing.T, f *sshFixture, way sshWay, label string) {
 	for i := range 3 {
 		data := trialContent(rng, (minSize+maxSize)/2, fmt.Sprintf("calibration %d", i))
 		t0 := time.Now()
-		if err := tg.WriteFile(ctx, path, data); err != nil {
+		if err := writeAll(ctx, tg, path, data); err != nil {
 			t.Fatal(err)
 		}
 		took = append(took, time.Since(t0))
@@ -197,7 +197,7 @@ func sshKillTrials(t *testing.T, f *sshFixture, way sshWay, label string) {
 		}
 
 		done := make(chan error, 1)
-		go func() { done <- tg.WriteFile(ctx, path, newContent) }()
+		go func() { done <- writeAll(ctx, tg, path, newContent) }()
 		time.Sleep(delay)
 		f.srv.KillSessionChildren()
 
@@ -255,7 +255,7 @@ func sshKillTrials(t *testing.T, f *sshFixture, way sshWay, label string) {
 
 		// The next write through the same pool reconnects if needed,
 		// completes and cleans up.
-		c.checkNextWrite(t, label, tg.WriteFile(ctx, path, newContent), path, old, newContent, want, dir)
+		c.checkNextWrite(t, label, writeAll(ctx, tg, path, newContent), path, old, newContent, want, dir)
 	}
 	c.extra = append(c.extra,
 		fmt.Sprintf("retry_killed_too=%d", doubleKills),

@@ -148,7 +148,7 @@ func TestSSHReadWriteTwoHosts(t *testing.T) {
 			t.Fatalf("host %d: ReadFile = %q, %v", i, got, err)
 		}
 		content := fmt.Sprintf("new content for host %d\n", i)
-		if err := tg.WriteFile(ctx, path, []byte(content)); err != nil {
+		if err := writeAll(ctx, tg, path, []byte(content)); err != nil {
 			t.Fatalf("host %d: WriteFile: %v", i, err)
 		}
 		if got := readLocal(t, path); got != content {
@@ -171,7 +171,7 @@ func TestSSHKeepsModeAndOwner(t *testing.T) {
 	path := filepath.Join(dir, "master-datasources.xml")
 	writeLocal(t, path, "<old/>", 0o640, users.Owner.UID, users.Owner.GID)
 
-	if err := tg.WriteFile(context.Background(), path, []byte("<new/>")); err != nil {
+	if err := writeAll(context.Background(), tg, path, []byte("<new/>")); err != nil {
 		t.Fatal(err)
 	}
 	if got := readLocal(t, path); got != "<new/>" {
@@ -204,7 +204,7 @@ func TestSSHSymlinkStaysSymlink(t *testing.T) {
 	if got, err := tg.ReadFile(ctx, link); err != nil || string(got) != "<old/>" {
 		t.Fatalf("ReadFile through the link = %q, %v", got, err)
 	}
-	if err := tg.WriteFile(ctx, link, []byte("<new/>")); err != nil {
+	if err := writeAll(ctx, tg, link, []byte("<new/>")); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
@@ -231,7 +231,7 @@ func TestSSHMissingAndNotRegular(t *testing.T) {
 		if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), srv.Addr()) {
 			t.Errorf("sudo=%v: ReadFile(missing) = %v, want fs.ErrNotExist naming path and host", sudo, err)
 		}
-		err = tg.WriteFile(ctx, missing, []byte("x"))
+		err = writeAll(ctx, tg, missing, []byte("x"))
 		if !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("sudo=%v: WriteFile(missing) = %v, want fs.ErrNotExist", sudo, err)
 		}
@@ -256,7 +256,7 @@ func TestSSHUnknownHostKey(t *testing.T) {
 	cfg.HostKey = ""
 	cfg.KnownHostsFile = filepath.Join(t.TempDir(), "known_hosts") // missing: knows no host
 	tg := mustTarget(t, newPool(t), cfg)
-	err := tg.WriteFile(context.Background(), path, []byte("new"))
+	err := writeAll(context.Background(), tg, path, []byte("new"))
 	if !errors.Is(err, target.ErrHostKeyUnknown) {
 		t.Fatalf("WriteFile = %v, want ErrHostKeyUnknown", err)
 	}
@@ -287,7 +287,7 @@ func TestSSHChangedHostKey(t *testing.T) {
 	knownHosts := sshtest.WriteFile(t, "known_hosts", fmt.Sprintf("%s\n", strings.Replace(srv.KnownHostsLine(), srv.HostKey, other.AuthorizedKey(), 1)))
 	cfg := loginConfig(t, srv, key)
 	cfg.HostKey, cfg.KnownHostsFile = "", knownHosts
-	err := mustTarget(t, newPool(t), cfg).WriteFile(context.Background(), path, []byte("new"))
+	err := writeAll(context.Background(), mustTarget(t, newPool(t), cfg), path, []byte("new"))
 	if !errors.Is(err, target.ErrHostKeyChanged) {
 		t.Fatalf("known_hosts with another key: %v, want ErrHostKeyChanged", err)
 	}
@@ -299,7 +299,7 @@ func TestSSHChangedHostKey(t *testing.T) {
 
 	cfg = loginConfig(t, srv, key)
 	cfg.HostKey = other.AuthorizedKey()
-	err = mustTarget(t, newPool(t), cfg).WriteFile(context.Background(), path, []byte("new"))
+	err = writeAll(context.Background(), mustTarget(t, newPool(t), cfg), path, []byte("new"))
 	if !errors.Is(err, target.ErrHostKeyChanged) || !strings.Contains(err.Error(), ssh.FingerprintSHA256(srv.HostPublicKey)) {
 		t.Fatalf("pinned another key: %v, want ErrHostKeyChanged with the fingerprint", err)
 	}
@@ -469,7 +469,7 @@ func TestSSHWrongKeyFailsFast(t *testing.T) {
 	assertNoSecrets(t, err, cfg.PrivateKey)
 
 	// A rejected login is not retried, not even by the next operation.
-	if err := tg.WriteFile(context.Background(), path, nil); !errors.Is(err, target.ErrAuthFailed) {
+	if err := writeAll(context.Background(), tg, path, nil); !errors.Is(err, target.ErrAuthFailed) {
 		t.Fatalf("second operation = %v, want ErrAuthFailed", err)
 	}
 	if n := strings.Count(srv.LogContents(), "Connection from"); n != 1 {
@@ -502,7 +502,7 @@ func TestSSHBastion(t *testing.T) {
 	cfg.Bastion = &b
 	tg := mustTarget(t, newPool(t), cfg)
 	ctx := context.Background()
-	if err := tg.WriteFile(ctx, path, []byte("via bastion")); err != nil {
+	if err := writeAll(ctx, tg, path, []byte("via bastion")); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := tg.ReadFile(ctx, path); err != nil || string(got) != "via bastion" {
@@ -557,7 +557,7 @@ func TestSSHOneConnectionForManyOperations(t *testing.T) {
 					writeLocal(t, path, "old", 0o640, uid, gid)
 					unlock := tg.Lock(path)
 					defer unlock()
-					if err := tg.WriteFile(ctx, path, []byte(fmt.Sprintf("new %d", g))); err != nil {
+					if err := writeAll(ctx, tg, path, []byte(fmt.Sprintf("new %d", g))); err != nil {
 						errs <- err
 						return
 					}
@@ -601,7 +601,7 @@ func TestSSHSudo(t *testing.T) {
 		t.Fatalf("ReadFile with sudo = %q, %v", got, err)
 	}
 	content := "<new attr='quoted \"both\" ways'/>\n\x00binary\xff"
-	if err := tg.WriteFile(ctx, path, []byte(content)); err != nil {
+	if err := writeAll(ctx, tg, path, []byte(content)); err != nil {
 		t.Fatal(err)
 	}
 	if got := readLocal(t, path); got != content {
@@ -613,7 +613,7 @@ func TestSSHSudo(t *testing.T) {
 	// A path that needs quoting, owned by another user.
 	odd := filepath.Join(dir, "it's a $(file) `name`.xml")
 	writeLocal(t, odd, "x", 0o604, users.Owner.UID, users.Owner.GID)
-	if err := tg.WriteFile(ctx, odd, []byte("y")); err != nil {
+	if err := writeAll(ctx, tg, odd, []byte("y")); err != nil {
 		t.Fatal(err)
 	}
 	if got := readLocal(t, odd); got != "y" {
@@ -635,7 +635,7 @@ func TestSSHPermissionDeniedLeavesNoTemp(t *testing.T) {
 	writeLocal(t, path, "old", 0o666, users.Owner.UID, users.Owner.GID)
 
 	cfg := loginConfig(t, srv, key)
-	err := mustTarget(t, newPool(t), cfg).WriteFile(context.Background(), path, []byte("new"))
+	err := writeAll(context.Background(), mustTarget(t, newPool(t), cfg), path, []byte("new"))
 	if !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), "sudo = true") {
 		t.Fatalf("WriteFile = %v, want fs.ErrPermission suggesting sudo = true", err)
 	}
@@ -656,7 +656,7 @@ func TestSSHSudoNeedsPassword(t *testing.T) {
 		HostKey: srv.HostKey, Agent: no(), Sudo: true, Timeout: 10 * time.Second,
 	})
 	start := time.Now()
-	err := tg.WriteFile(context.Background(), path, []byte("new"))
+	err := writeAll(context.Background(), tg, path, []byte("new"))
 	if !errors.Is(err, target.ErrSudoPassword) {
 		t.Fatalf("WriteFile = %v, want ErrSudoPassword", err)
 	}
@@ -695,7 +695,7 @@ func TestSSHReconnectsAfterConnectionLoss(t *testing.T) {
 		for i := 1; i <= 2; i++ {
 			srv.KillSessionChildren()
 			content := fmt.Sprintf("sudo=%v v%d", sudo, i)
-			if err := tg.WriteFile(ctx, path, []byte(content)); err != nil {
+			if err := writeAll(ctx, tg, path, []byte(content)); err != nil {
 				t.Fatalf("sudo=%v: WriteFile after the connection was killed: %v", sudo, err)
 			}
 			if got := readLocal(t, path); got != content {
@@ -789,7 +789,7 @@ func TestSSHOperationTimeout(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	err := tg.WriteFile(ctx, path, []byte("new"))
+	err := writeAll(ctx, tg, path, []byte("new"))
 	took := time.Since(start)
 	if !errors.Is(err, target.ErrUnreachable) || !strings.Contains(err.Error(), "no answer within "+timeout.String()) {
 		t.Fatalf("WriteFile = %v, want ErrUnreachable after %v", err, timeout)
@@ -802,7 +802,7 @@ func TestSSHOperationTimeout(t *testing.T) {
 	}
 
 	// The next operation gets a new connection.
-	if err := tg.WriteFile(ctx, path, []byte("new")); err != nil {
+	if err := writeAll(ctx, tg, path, []byte("new")); err != nil {
 		t.Fatal(err)
 	}
 	if got := readLocal(t, path); got != "new" {
