@@ -781,6 +781,36 @@ func TestSSHBastion(t *testing.T) {
 	})
 }
 
+// TestSSHBastionHostKeyNotInherited: insecure_ignore_host_key = true for
+// the APIM host does not switch off the bastion's own pinned host_key: a
+// bastion presenting another key is refused, nothing is written, and the
+// APIM host is never logged in to.
+func TestSSHBastionHostKeyNotInherited(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
+	key := sshtest.NewKey(t)
+	bastion := sshtest.Start(t, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}})
+	h := startHosts(t, 1, login, key, sshtest.Options{})[0]
+	other := sshtest.NewKey(t)
+	config := providerSSH(
+		hclAttr("user", login.Name),
+		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
+		hclAttr("insecure_ignore_host_key", true),
+		hclAttr("agent", false),
+	) + instanceOn("test", h, 6, true, fmt.Sprintf("bastion = { host = %q, port = %d, host_key = %q }",
+		bastion.Host(), bastion.Port(), other.AuthorizedKey()))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: diagText("host key changed: bastion", bastion.Addr(), "does not match host_key"),
+		}},
+	})
+	unchanged(t, h)
+	if n := h.srv.CountAccepted(); n != 0 {
+		t.Errorf("%d logins to the APIM host behind a bastion whose key was refused", n)
+	}
+}
+
 // TestSSHSudo: a non-root login edits files owned by another user (0640, in
 // that user's directories) through passwordless sudo, keeping mode and
 // owner; without sudo the apply fails suggesting it; a user whose sudo

@@ -41,14 +41,14 @@ var sshFields = []sshField{
 	{name: "certificate_path", kind: sshString, doc: "Path of an OpenSSH user certificate file for the private key."},
 	{name: "host_key", kind: sshString, bastion: true, doc: "Expected host key, pinned: one or more public key lines in `authorized_keys` format, or a `@cert-authority <key>` line to accept host certificates signed by that CA. When set, `known_hosts_file` is not used."},
 	{name: "known_hosts_file", kind: sshString, bastion: true, doc: "OpenSSH `known_hosts` file the host key is verified against (default: `~/.ssh/known_hosts`). An unknown or changed key is an error and nothing is read or written."},
-	{name: "insecure_ignore_host_key", kind: sshBool, doc: "Accept any host key without checking it (default: `false`). Dangerous: anyone able to intercept the connection can read and change the APIM configuration; use only on throw-away test hosts."},
+	{name: "insecure_ignore_host_key", kind: sshBool, bastion: true, doc: "Accept any host key without checking it (default: `false`). Dangerous: anyone able to intercept the connection can read and change the APIM configuration; use only on throw-away test hosts."},
 	{name: "sudo", kind: sshBool, doc: "Reach the files through `sudo -n` when the login user cannot read or write them (default: `false`). Needs passwordless sudo for `sh`: each file operation is a short POSIX shell script run as `sudo -n sh -c ...`. A sudo that asks for a password is an error, never a hang."},
 	{name: "timeout", kind: sshString, doc: "How long to wait to connect and for each operation, as a Go duration such as `30s` or `2m` (default: `30s`)."},
 }
 
 const (
 	sshDescription     = "How to reach the host over SSH. Each attribute set here overrides the same attribute of the provider's `ssh`; without a `host` in either, files are on the local filesystem. Host keys are always verified unless `insecure_ignore_host_key` is `true`."
-	bastionDescription = "A jump host to connect through. Its unset attributes take the value of the same attribute of the enclosing `ssh` (`port` defaults to `22`)."
+	bastionDescription = "A jump host to connect through. Its unset `user`, credentials and `agent` take the value of the same attribute of the enclosing `ssh`; `port` defaults to `22`; `host_key` and `known_hosts_file` come from the enclosing `ssh` only when the bastion sets neither; `insecure_ignore_host_key` is never inherited (default: `false`)."
 )
 
 // sshProviderAttribute is the provider's ssh object: the defaults.
@@ -79,6 +79,8 @@ func bastionField(f sshField) sshField {
 		f.doc = "SSH port of the bastion (default: `22`)."
 	case "host_key", "known_hosts_file":
 		f.doc = "The bastion's own `" + f.name + "`, verified like the enclosing one. When the bastion sets neither `host_key` nor `known_hosts_file`, it uses the enclosing `ssh`'s pair."
+	case "insecure_ignore_host_key":
+		f.doc = "Accept any host key of the bastion without checking it (default: `false`). Never taken from the enclosing `ssh`: `insecure_ignore_host_key = true` for the APIM host leaves the bastion's own check on."
 	default:
 		f.doc = "The bastion's `" + f.name + "` (default: the enclosing `ssh." + f.name + "`)."
 	}

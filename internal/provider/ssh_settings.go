@@ -133,6 +133,9 @@ func (s sshSettings) config(bastion sshSettings) (target.SSHConfig, error) {
 		}
 		delete(outer, "port")
 		delete(outer, "host")
+		// Switching off the APIM host's check must not switch off the
+		// bastion's: a bastion is insecure only when it says so itself.
+		delete(outer, "insecure_ignore_host_key")
 		// Host-key settings go together: a bastion with its own must not be
 		// checked against the APIM host's pinned key as well.
 		if bastion.str("host_key") != "" || bastion.str("known_hosts_file") != "" {

@@ -74,3 +74,35 @@ func TestBastionHostKeySettingsGoTogether(t *testing.T) {
 		t.Errorf("the gateway keeps its pinned key: %q", cfg.HostKey)
 	}
 }
+
+// TestBastionKeepsItsHostKeyCheck: insecure_ignore_host_key on the APIM
+// host does not switch off the bastion's pinned host_key, nor its default
+// known_hosts check.
+func TestBastionKeepsItsHostKeyCheck(t *testing.T) {
+	for name, bastion := range map[string]map[string]attr.Value{
+		"pinned":   {"host": types.StringValue("bastion.example"), "host_key": types.StringValue("ssh-ed25519 AAAA")},
+		"default":  {"host": types.StringValue("bastion.example")},
+		"own flag": {"host": types.StringValue("bastion.example"), "insecure_ignore_host_key": types.BoolValue(true)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			outer := sshObject(t, map[string]attr.Value{
+				"host":                     types.StringValue("apim.example"),
+				"insecure_ignore_host_key": types.BoolValue(true),
+			}, bastion)
+			cfg, err := mergeSSH(types.ObjectNull(sshAttrTypes()), outer).config(bastionOf(types.ObjectNull(sshAttrTypes()), outer))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !cfg.InsecureIgnoreHostKey {
+				t.Fatal("the APIM host's own insecure_ignore_host_key was lost")
+			}
+			want := name == "own flag"
+			if cfg.Bastion.InsecureIgnoreHostKey != want {
+				t.Fatalf("bastion InsecureIgnoreHostKey = %v, want %v (only the bastion's own flag may switch its check off)", cfg.Bastion.InsecureIgnoreHostKey, want)
+			}
+			if name == "pinned" && cfg.Bastion.HostKey != "ssh-ed25519 AAAA" {
+				t.Fatalf("the bastion's pinned key was lost: %+v", cfg.Bastion)
+			}
+		})
+	}
+}
