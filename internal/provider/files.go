@@ -65,6 +65,12 @@ func advice(err error) string {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "Check that apim_home is the APIM installation directory on that host."
+	case errors.Is(err, target.ErrReplaced):
+		return "Nothing was written. Something replaced the file while the provider was editing it: another tool, an operator, or the account that owns the directory. Find out what did, then run Terraform again."
+	case errors.Is(err, target.ErrUnsafePath):
+		return "Nothing was read or written. The provider does not follow a path that a less privileged account can redirect to a file that account could not change itself, because it writes with more privilege than that account; see \"Privilege safety\" in the provider's documentation."
+	case errors.Is(err, target.ErrTooLarge):
+		return fmt.Sprintf("Nothing was read or written. No APIM configuration file comes near %d MiB: check that apim_home is the APIM installation directory and that the file is the one APIM ships.", target.MaxFileSize>>20)
 	case errors.Is(err, fs.ErrPermission):
 		return "The user Terraform acts as cannot read or write the file. Over SSH, set ssh.sudo = true to reach it through passwordless sudo, or give the login user access."
 	case errors.Is(err, xmledit.ErrMalformed), errors.Is(err, xmledit.ErrNotFound), errors.Is(err, xmledit.ErrAmbiguous),

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -49,5 +51,23 @@ func TestEditFileSerializesEditsOfOneFile(t *testing.T) {
 	}
 	if want := "<Offset>" + strconv.Itoa(edits) + "</Offset>"; !strings.Contains(string(readFile(t, carbon)), want) {
 		t.Fatalf("carbon.xml does not hold %s", want)
+	}
+}
+
+// TestAdviceByKind: each kind of failure gets the advice that fits it, and
+// the advice says only what is true of that kind.
+func TestAdviceByKind(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("write x: %w", target.ErrReplaced), "Nothing was written. Something replaced the file"},
+		{&fs.PathError{Op: "read", Path: "x", Err: target.ErrUnsafePath}, "Nothing was read or written. The provider does not follow a path"},
+		{fmt.Errorf("read x: %w", target.ErrTooLarge), "Nothing was read or written. No APIM configuration file comes near 16 MiB"},
+		{fmt.Errorf("read x: %w", fs.ErrNotExist), "Check that apim_home"},
+	} {
+		if got := advice(tc.err); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("advice(%v) = %q, want it to start with %q", tc.err, got, tc.want)
+		}
 	}
 }

@@ -282,6 +282,13 @@ func TestInstancePorts_offsetOutOfRange(t *testing.T) {
 }`,
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`apim_home must be an absolute path`),
+		}, {
+			Config: `resource "apim_instance_ports" "test" {
+  apim_home = "/opt/wso2am\n; touch /tmp/pwned"
+  offset    = 1
+}`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Control Character in APIM Home.*holds a control character`),
 		}},
 	})
 }
