@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Checks what `make test` needs before any test runs:
 #   go and terraform on PATH (the acceptance tests drive the real terraform CLI),
-#   git (docs check), and sshd + sudo (the SSH tests start real OpenSSH servers
-#   on 127.0.0.x and exercise the sudo path).
-# When sshd or sudo is missing and we are root on a machine with apt-get, it
-# installs openssh-server and sudo; otherwise it says what to install and fails.
+#   git (docs check), sshd + sudo (the SSH tests start real OpenSSH servers
+#   on 127.0.0.x and exercise the sudo path), and fish + tcsh (the SSH tests
+#   log in with those login shells, which parse command lines unlike sh).
+# When one of them is missing and we are root on a machine with apt-get, it
+# installs openssh-server, sudo, fish and tcsh; otherwise it says what to
+# install and fails.
 set -euo pipefail
 
 missing_tools=()
@@ -23,25 +25,29 @@ have_sshd() {
 have_sudo() {
 	command -v sudo >/dev/null 2>&1
 }
+have_shells() {
+	[ -x /usr/bin/fish ] && [ -x /usr/bin/tcsh ]
+}
 
-if have_sshd && have_sudo; then
+if have_sshd && have_sudo && have_shells; then
 	exit 0
 fi
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-	echo "make test: installing openssh-server and sudo (needed by the SSH tests)"
+	echo "make test: installing openssh-server, sudo, fish and tcsh (needed by the SSH tests)"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
-	apt-get install -y -q --no-install-recommends openssh-server sudo </dev/null
-	if have_sshd && have_sudo; then
+	apt-get install -y -q --no-install-recommends openssh-server sudo fish tcsh </dev/null
+	if have_sshd && have_sudo && have_shells; then
 		exit 0
 	fi
-	echo "make test: openssh-server and sudo were installed but sshd or sudo is still not found" >&2
+	echo "make test: openssh-server, sudo, fish and tcsh were installed but one of sshd, sudo, /usr/bin/fish, /usr/bin/tcsh is still not found" >&2
 	exit 1
 fi
 
-echo "make test: the SSH tests need OpenSSH's sshd and sudo, and this machine lacks:" >&2
+echo "make test: the SSH tests need OpenSSH's sshd, sudo, fish and tcsh, and this machine lacks:" >&2
 have_sshd || echo "  sshd  (Debian/Ubuntu: apt-get install openssh-server)" >&2
 have_sudo || echo "  sudo  (Debian/Ubuntu: apt-get install sudo)" >&2
-echo "make test: install them (as root: apt-get update && apt-get install -y openssh-server sudo) and run make test again" >&2
+have_shells || echo "  fish and tcsh  (Debian/Ubuntu: apt-get install fish tcsh)" >&2
+echo "make test: install them (as root: apt-get update && apt-get install -y openssh-server sudo fish tcsh) and run make test again" >&2
 exit 1
