@@ -5,17 +5,17 @@ import (
 	"testing"
 )
 
-func TestShiftedMovesEveryPortByTheOffset(t *testing.T) {
-	shifted := Shifted(2)
-	if len(shifted) != len(Ports) {
-		t.Fatalf("got %d ports, want %d", len(shifted), len(Ports))
-	}
+func TestShiftedOnMovesEveryPortByTheOffset(t *testing.T) {
 	want := map[string]int64{
 		"servlet_http": 9765, "servlet_https": 9445, "gateway_http": 8282, "gateway_https": 8245,
 		"websocket": 9101, "websocket_secure": 8101, "binary_receiver": 9613, "binary_receiver_ssl": 9713,
 		"thrift_receiver": 7613, "thrift_receiver_ssl": 7713, "amqp": 5674, "amqp_ssl": 8674,
 		"jmx_rmi_registry": 10001, "jmx_rmi_server": 11113, "embedded_ldap": 10391, "kdc": 8002,
 		"entitlement_thrift": 10502, "key_validation_thrift": 10399,
+	}
+	shifted := ShiftedOn(CarbonHome, 2, nil)
+	if len(shifted) != len(want) {
+		t.Fatalf("2.x opens %d ports, want %d: %v", len(shifted), len(want), shifted)
 	}
 	for name, port := range want {
 		if shifted[name] != port {
@@ -26,6 +26,57 @@ func TestShiftedMovesEveryPortByTheOffset(t *testing.T) {
 		if p.Base == 4000 || p.Base == 45564 {
 			t.Errorf("%s (%d) does not move with the offset and must not be listed", p.Name, p.Base)
 		}
+	}
+}
+
+// TestPortsPerHome: which ports each generation, version and distribution
+// opens (../shared/research/wso2-3x-4x.md §A.3, §A.4).
+func TestPortsPerHome(t *testing.T) {
+	gen3 := func(major, minor int, d Distribution) Home {
+		return Home{Generation: Deployment3, Version: Version{major, minor, 0}, Distribution: d}
+	}
+	names := func(h Home) map[string]bool {
+		set := map[string]bool{}
+		for name := range ShiftedOn(h, 0, nil) {
+			set[name] = true
+		}
+		return set
+	}
+	for _, tc := range []struct {
+		name     string
+		home     Home
+		opens    []string
+		notOpens []string
+	}{
+		{"2.x", CarbonHome, []string{"thrift_receiver", "key_validation_thrift", "gateway_https", "websocket"}, []string{"webhook_http", "webhook_https"}},
+		{"3.2 all-in-one", gen3(3, 2, AllInOne), []string{"gateway_https", "websocket_secure", "binary_receiver"}, []string{"webhook_http", "thrift_receiver", "key_validation_thrift"}},
+		{"4.2 all-in-one", gen3(4, 2, AllInOne), []string{"webhook_http", "webhook_https", "gateway_http", "amqp"}, []string{"thrift_receiver_ssl", "key_validation_thrift"}},
+		{"4.0 control plane", gen3(4, 0, ControlPlane), []string{"servlet_https", "amqp", "binary_receiver", "jmx_rmi_server"}, []string{"gateway_http", "gateway_https", "websocket", "websocket_secure", "webhook_http", "webhook_https"}},
+		{"4.7 gateway", gen3(4, 7, Gateway), []string{"gateway_https", "websocket", "webhook_https", "servlet_https"}, []string{"thrift_receiver"}},
+		{"4.7 traffic manager", gen3(4, 7, TrafficManager), []string{"amqp", "amqp_ssl", "binary_receiver_ssl"}, []string{"gateway_http", "websocket", "webhook_http"}},
+		{"3.x+ of no known version is current", Home{Generation: Deployment3, Distribution: AllInOne}, []string{"webhook_http"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := names(tc.home)
+			for _, n := range tc.opens {
+				if !got[n] {
+					t.Errorf("%s does not open %s", tc.name, n)
+				}
+			}
+			for _, n := range tc.notOpens {
+				if got[n] {
+					t.Errorf("%s opens %s", tc.name, n)
+				}
+			}
+		})
+	}
+}
+
+func TestShiftedOnUsesTheFilesBases(t *testing.T) {
+	h := Home{Generation: Deployment3, Version: Version{4, 2, 0}, Distribution: AllInOne}
+	got := ShiftedOn(h, 3, map[string]int64{"servlet_https": 9543})
+	if got["servlet_https"] != 9546 || got["servlet_http"] != 9766 {
+		t.Fatalf("servlet ports: %d, %d; want 9546 (base from the file) and 9766", got["servlet_https"], got["servlet_http"])
 	}
 }
 

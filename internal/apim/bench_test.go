@@ -15,9 +15,9 @@ func BenchmarkShifted(b *testing.B) {
 	const offset = 7
 	b.ReportAllocs()
 	for b.Loop() {
-		ports := Shifted(offset)
-		if len(ports) != len(Ports) || ports["servlet_https"] != 9443+offset {
-			b.Fatalf("Shifted(%d) = %v", offset, ports)
+		ports := ShiftedOn(CarbonHome, offset, nil)
+		if len(ports) != 18 || ports["servlet_https"] != 9443+offset {
+			b.Fatalf("ShiftedOn(CarbonHome, %d) = %v", offset, ports)
 		}
 	}
 }

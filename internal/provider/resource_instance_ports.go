@@ -65,7 +65,7 @@ func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaReque
 	for _, p := range apim.Ports {
 		ports[p.Name] = schema.Int64Attribute{
 			Computed:            true,
-			MarkdownDescription: fmt.Sprintf("%d + `offset`. %s", p.Base, p.Purpose),
+			MarkdownDescription: fmt.Sprintf("%d + `offset`, null where the instance does not open it. %s", p.Base, p.Purpose),
 		}
 	}
 	h := apim.Highest()
@@ -110,11 +110,17 @@ func (r *instancePortsResource) Configure(_ context.Context, req resource.Config
 	r.hosts = configuredHosts(req.ProviderData, &resp.Diagnostics)
 }
 
-// portsValue is the ports object for an offset.
-func portsValue(offset int64) types.Object {
+// portsValue is the ports object of an instance of h at offset: null for
+// the ports h does not open.
+func portsValue(h apim.Home, offset int64) types.Object {
+	shifted := apim.ShiftedOn(h, offset, nil)
 	values := map[string]attr.Value{}
-	for name, port := range apim.Shifted(offset) {
-		values[name] = types.Int64Value(port)
+	for _, p := range apim.Ports {
+		if port, ok := shifted[p.Name]; ok {
+			values[p.Name] = types.Int64Value(port)
+		} else {
+			values[p.Name] = types.Int64Null()
+		}
 	}
 	return types.ObjectValueMust(portAttrTypes(), values)
 }
@@ -147,7 +153,7 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	plan.Ports = portsValue(plan.Offset.ValueInt64())
+	plan.Ports = portsValue(apim.CarbonHome, plan.Offset.ValueInt64())
 	if placeKnown && !plan.ConfigFile.IsUnknown() &&
 		!r.hosts.claimPlan("apim_instance_ports", place, plan.ConfigFile.ValueString(),
 			fmt.Sprint(plan.Offset.ValueInt64(), plan.ManageWorkflowCallback.ValueBool())) {
@@ -165,7 +171,7 @@ func (r *instancePortsResource) planWorkflowURL(ctx context.Context, plan instan
 	if !plan.ManageWorkflowCallback.ValueBool() {
 		return types.StringNull()
 	}
-	httpsPort := apim.Shifted(plan.Offset.ValueInt64())["servlet_https"]
+	httpsPort := apim.ShiftedOn(apim.CarbonHome, plan.Offset.ValueInt64(), nil)["servlet_https"]
 	if state != nil && state.ManageWorkflowCallback.ValueBool() {
 		if state.WorkflowCallbackURL.IsNull() {
 			return types.StringNull()
@@ -253,7 +259,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	}
 	plan.ID = types.StringValue(id)
 	plan.ConfigFile = types.StringValue(carbon)
-	plan.Ports = portsValue(offset)
+	plan.Ports = portsValue(apim.CarbonHome, offset)
 
 	workflow := filePath(home, apim.WorkflowCallbackService)
 	if !plan.ManageWorkflowCallback.ValueBool() {
@@ -268,7 +274,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		if err := recordOriginal(ctx, private, keyWorkflowOriginal, doc, apim.WorkflowCallbackOriginal); err != nil {
 			return nil, err
 		}
-		out, u, managed, err := apim.SetWorkflowCallback(doc, apim.Shifted(offset)["servlet_https"])
+		out, u, managed, err := apim.SetWorkflowCallback(doc, apim.ShiftedOn(apim.CarbonHome, offset, nil)["servlet_https"])
 		if managed {
 			url = types.StringValue(u)
 		}
@@ -318,7 +324,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	state.Offset = types.Int64Value(offset)
-	state.Ports = portsValue(offset)
+	state.Ports = portsValue(apim.CarbonHome, offset)
 	state.ConfigFile = types.StringValue(carbon)
 	state.ID = types.StringValue(instanceID(r.placeOf(state.SSH), home))
 
