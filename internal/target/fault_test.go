@@ -151,8 +151,10 @@ const (
 	failPanic  = "panic"  // the code panics there
 	failCancel = "cancel" // the context is cancelled there
 	// failCrash: the process dies there. Simulated: what a dead process
-	// leaves (its temporary file, a minute later) is made by hand, then
-	// the stage fails.
+	// leaves (its private directory with the temporary file in it, a
+	// minute later; in some trials instead the temporary file an earlier
+	// version of the provider left next to the file) is made by hand,
+	// then the stage fails.
 	failCrash = "crash"
 )
 
@@ -175,6 +177,7 @@ func TestLocalFaultTrials(t *testing.T) {
 	var c trialCounts
 	perStage := map[string]int{}
 	perFailure := map[string]int{}
+	oldVersionLeftovers := 0
 	for i := range *faultTrials {
 		old := trialContent(rng, 1<<10+rng.IntN(256<<10), fmt.Sprintf("old %d", i))
 		newContent := trialContent(rng, 1<<10+rng.IntN(256<<10), fmt.Sprintf("new %d", i))
@@ -189,6 +192,7 @@ func TestLocalFaultTrials(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		injected := errors.New("injected fault")
 		var crashLeftover string
+		oldVersion := rng.IntN(4) == 0
 		setWriteFault(t, func(s string) error {
 			if s != stage {
 				return nil
@@ -200,7 +204,10 @@ func TestLocalFaultTrials(t *testing.T) {
 				cancel()
 				return nil
 			case failCrash:
-				crashLeftover = simulateCrashLeftover(t, realDir)
+				crashLeftover = simulateCrashLeftover(t, realDir, oldVersion)
+				if oldVersion {
+					oldVersionLeftovers++
+				}
 			}
 			return injected
 		})
@@ -265,8 +272,15 @@ func TestLocalFaultTrials(t *testing.T) {
 		}
 
 		c.trials++
-		c.checkNextWrite(t, label, writeAll(context.Background(), NewLocal(), link, newContent),
-			realFile, old, newContent, want, realDir, root)
+		// The next write must really write (EditFile with the bytes the
+		// file has writes nothing, and so sweeps nothing): after a fault
+		// past the rename it writes a third content.
+		prev, next := old, newContent
+		if got == "new" {
+			prev, next = newContent, trialContent(rng, 1<<10, fmt.Sprintf("next %d", i))
+		}
+		c.checkNextWrite(t, label, writeAll(context.Background(), NewLocal(), link, next),
+			realFile, prev, next, want, realDir, root)
 	}
 	for _, s := range writeStages {
 		c.extra = append(c.extra, fmt.Sprintf("stage_%s=%d", strings.ReplaceAll(s, "-", "_"), perStage[s]))
@@ -274,6 +288,7 @@ func TestLocalFaultTrials(t *testing.T) {
 	for _, f := range localFailures {
 		c.extra = append(c.extra, fmt.Sprintf("fail_%s=%d", f, perFailure[f]))
 	}
+	c.extra = append(c.extra, fmt.Sprintf("crash_old_version_leftover=%d", oldVersionLeftovers))
 	t.Log(c.line("local", seed, time.Since(start)))
 	c.check(t)
 }
@@ -296,24 +311,37 @@ func localDecorate(t *testing.T, path string) fileAttrs {
 }
 
 // simulateCrashLeftover makes what a process killed at this point leaves
-// behind: a copy of its temporary file under another temporary name, aged
-// past staleTempAge (a crashed run is found by a later one). It returns the
-// copy's name, or "" after the rename (nothing is left then).
-func simulateCrashLeftover(t *testing.T, dir string) string {
+// behind, aged past staleTempAge (a crashed run is found by a later one):
+// a copy of its private directory in dir, with the temporary file in it when
+// there is one; or, when oldVersion is set, the temporary file a version of
+// the provider before private directories left next to the file. It returns
+// the leftover's name.
+func simulateCrashLeftover(t *testing.T, dir string, oldVersion bool) string {
 	t.Helper()
 	live := tempLeftovers(t, dir)
-	if len(live) == 0 {
-		return ""
-	}
-	data, err := os.ReadFile(filepath.Join(dir, live[0]))
-	if err != nil {
-		t.Fatal(err)
+	if len(live) != 1 {
+		t.Fatalf("expected one private directory in %s during the write, found %v", dir, live)
 	}
 	base := strings.TrimPrefix(strings.SplitN(live[0], tempMarker, 2)[0], ".")
 	name := tempPrefix(base) + newTempSuffix()
 	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, data, 0o600); err != nil {
+	data, err := os.ReadFile(filepath.Join(dir, live[0], newFileName))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		t.Fatal(err)
+	}
+	if oldVersion {
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		if err := os.Mkdir(p, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err == nil {
+			if err := os.WriteFile(filepath.Join(p, newFileName), data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	old := time.Now().Add(-2 * staleTempAge)
 	if err := os.Chtimes(p, old, old); err != nil {

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -22,52 +23,126 @@ import (
 )
 
 // The tests run as root in CI, where the kernel bypasses permission bits, so
-// a plain chmod 000 proves nothing. asUser drops privileges for one OS thread
-// only: setfsuid(2) from 0 to another uid also clears CAP_DAC_OVERRIDE,
-// CAP_DAC_READ_SEARCH, CAP_FOWNER and CAP_CHOWN from that thread's effective
-// set, so file operations on it are checked like an ordinary user's. The
-// thread stays locked until the goroutine exits, so the runtime destroys it
-// instead of reusing it with changed credentials. Run as non-root, the tests
-// already are unprivileged and fn runs as is.
+// a plain chmod 000 proves nothing. asUser runs one operation of Local in a
+// child process (this test binary, re-executed) with the real uid and gid of
+// an ordinary user, so the kernel checks it like any other process of that
+// user, and the local target's own idea of who it is (its effective uid)
+// is that user too. Run as non-root, the tests already are unprivileged and
+// the operation runs in the test process when it is the user asked for.
 const (
 	nobodyUID = 65534
 	nobodyGID = 65534
 )
 
-func asNobody(t *testing.T, fn func()) {
+// childOp is an operation for the child process: "read" (ReadFile) or
+// "write" (writeAll of Data).
+type childOp struct {
+	Op, Path string
+	Data     []byte
+}
+
+// childResult is what the operation returned.
+type childResult struct {
+	Err                  string
+	NotExist, Permission bool
+	Changed              bool
+	Data                 []byte
+}
+
+// err is the child's error as an error for messages ("" is nil).
+func (r childResult) err() error {
+	if r.Err == "" {
+		return nil
+	}
+	return errors.New(r.Err)
+}
+
+const (
+	childEnv    = "APIM_TARGET_LOCAL_CHILD"
+	childMarker = "APIM-CHILD-RESULT "
+)
+
+func runChildOp(op childOp) childResult {
+	var r childResult
+	var err error
+	switch op.Op {
+	case "read":
+		r.Data, err = NewLocal().ReadFile(context.Background(), op.Path)
+	case "write":
+		r.Changed, err = NewLocal().EditFile(context.Background(), op.Path, func([]byte) ([]byte, error) { return op.Data, nil })
+	default:
+		err = fmt.Errorf("unknown child operation %q", op.Op)
+	}
+	if err != nil {
+		r.Err = err.Error()
+		r.NotExist = errors.Is(err, fs.ErrNotExist)
+		r.Permission = errors.Is(err, fs.ErrPermission)
+	}
+	return r
+}
+
+// TestLocalChildProcess is the child process of asUser; run by hand it skips.
+func TestLocalChildProcess(t *testing.T) {
+	req := os.Getenv(childEnv)
+	if req == "" {
+		t.Skip("the child process of asUser; nothing to do on its own")
+	}
+	var op childOp
+	if err := json.Unmarshal([]byte(req), &op); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(runChildOp(op))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println(childMarker + string(b))
+}
+
+func asUser(t *testing.T, uid, gid int, op childOp) childResult {
 	t.Helper()
-	const uid, gid = nobodyUID, nobodyGID
 	if os.Geteuid() != 0 {
 		if os.Geteuid() != uid {
 			t.Skipf("needs root to act as uid %d (running as uid %d)", uid, os.Geteuid())
 		}
-		fn()
-		return
+		return runChildOp(op)
 	}
-	var setupErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		runtime.LockOSThread() // never unlocked on purpose, see above
-		if err := unix.Setfsgid(gid); err != nil {
-			setupErr = err
-			return
-		}
-		if err := unix.Setfsuid(uid); err != nil {
-			setupErr = err
-			return
-		}
-		// setfsuid reports the previous value; -1 changes nothing.
-		if cur, _ := unix.SetfsuidRetUid(-1); cur != uid {
-			setupErr = fmt.Errorf("fsuid is %d after setfsuid(%d)", cur, uid)
-			return
-		}
-		fn()
-	}()
-	<-done
-	if setupErr != nil {
-		t.Fatalf("dropping privileges: %v", setupErr)
+	// The test binary lives in a directory only root may enter: give it
+	// a name the user can reach (a hard link, or a copy across file
+	// systems).
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
 	}
+	bin := filepath.Join(openDir(t), "target.test")
+	if err := os.Link(self, bin); err != nil {
+		data, err := os.ReadFile(self)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(bin, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	req, err := json.Marshal(op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run=^TestLocalChildProcess$", "-test.count=1")
+	cmd.Dir = "/"
+	cmd.Env = append(os.Environ(), childEnv+"="+string(req))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}}
+	out, err := cmd.CombinedOutput()
+	for line := range strings.SplitSeq(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(line, childMarker); ok {
+			var r childResult
+			if err := json.Unmarshal([]byte(rest), &r); err != nil {
+				t.Fatalf("child process said %q: %v", rest, err)
+			}
+			return r
+		}
+	}
+	t.Fatalf("child process as uid %d: %v\n%s", uid, err, out)
+	return childResult{}
 }
 
 // openDir returns a fresh temporary directory that other users can
@@ -89,15 +164,15 @@ func writeTestFile(t *testing.T, path string, data []byte, mode fs.FileMode) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// Chmod after creating: WriteFile's mode is filtered by the umask and
+	// Chmod after creating: os.WriteFile's mode is filtered by the umask and
 	// drops setuid/setgid/sticky.
 	if err := os.Chmod(path, mode); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// tempLeftovers lists files in dir that look like WriteFile's temporary
-// files.
+// tempLeftovers lists the entries of dir that look like EditFile's private
+// directories or the temporary files of earlier versions.
 func tempLeftovers(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -175,6 +250,18 @@ func TestLocalReadFile(t *testing.T) {
 	if err := unix.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Chmod(filepath.Join(dir, "fifo"), 0o644); err != nil { // umask
+		t.Fatal(err)
+	}
+	mustSymlink(t, "conf", filepath.Join(dir, "dirlink"))
+	// conf/sub's parent is conf: "conflink/.." is conf, not dir, as for
+	// the kernel.
+	if err := os.Mkdir(filepath.Join(dir, "conf", "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeTestFile(t, filepath.Join(dir, "conf", "deployment.toml"), []byte("conf copy"), 0o644)
+	mustSymlink(t, "conf/sub", filepath.Join(dir, "conflink"))
+	mustSymlink(t, "loop", filepath.Join(dir, "loop"))
 
 	tests := []struct {
 		name    string
@@ -190,8 +277,14 @@ func TestLocalReadFile(t *testing.T) {
 		{name: "missing", path: filepath.Join(dir, "missing.toml"), is: fs.ErrNotExist, wantMsg: "no such file"},
 		{name: "missing directory", path: filepath.Join(dir, "nodir", "x.toml"), is: fs.ErrNotExist, wantMsg: "no such file"},
 		{name: "dangling symlink", path: filepath.Join(dir, "dangling"), is: fs.ErrNotExist, wantMsg: "no such file"},
-		{name: "directory", path: filepath.Join(dir, "conf"), wantMsg: "is a directory, not a file"},
-		{name: "fifo", path: filepath.Join(dir, "fifo"), wantMsg: "is not a regular file"},
+		{name: "directory", path: filepath.Join(dir, "conf"), wantMsg: "is a directory (mode drwxr-xr-x), not a regular file"},
+		{name: "root", path: "/", wantMsg: "is a directory (mode d"},
+		{name: "link to a directory", path: filepath.Join(dir, "dirlink"), wantMsg: "leads to " + filepath.Join(dir, "conf") + ", which is a directory"},
+		{name: "fifo", path: filepath.Join(dir, "fifo"), wantMsg: "is a FIFO (mode prw-r--r--), not a regular file"},
+		{name: "dot-dot is the real parent", path: dir + "/conflink/../deployment.toml", want: []byte("conf copy")},
+		{name: "relative to the working directory", path: "testdata-missing/x.toml", is: fs.ErrNotExist, wantMsg: "no such file"},
+		{name: "file as a directory", path: filepath.Join(file, "x"), wantMsg: "not a directory"},
+		{name: "symlink loop", path: filepath.Join(dir, "loop"), wantMsg: "too many levels of symbolic links"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -220,22 +313,32 @@ func TestLocalReadFile(t *testing.T) {
 	}
 }
 
+func TestLocalReadFileRelative(t *testing.T) {
+	dir := t.TempDir()
+	writeTestFile(t, filepath.Join(dir, "f.toml"), []byte("x"), 0o644)
+	t.Chdir(dir)
+	if got, err := NewLocal().ReadFile(context.Background(), "f.toml"); err != nil || string(got) != "x" {
+		t.Errorf("ReadFile of a relative path: %q, %v", got, err)
+	}
+	if err := writeAll(context.Background(), NewLocal(), "./f.toml", []byte("y")); err != nil {
+		t.Fatal(err)
+	}
+	assertContent(t, filepath.Join(dir, "f.toml"), []byte("y"))
+}
+
 func TestLocalReadFilePermission(t *testing.T) {
 	dir := openDir(t)
 	file := filepath.Join(dir, "secret.xml")
 	writeTestFile(t, file, []byte("x"), 0o000)
-	var err error
-	asNobody(t, func() {
-		_, err = NewLocal().ReadFile(context.Background(), file)
-	})
-	if err == nil {
+	r := asUser(t, nobodyUID, nobodyGID, childOp{Op: "read", Path: file})
+	if r.Err == "" {
 		t.Fatal("ReadFile of a mode-000 file as an unprivileged user succeeded")
 	}
-	if !errors.Is(err, fs.ErrPermission) {
-		t.Errorf("errors.Is(%v, fs.ErrPermission) = false", err)
+	if !r.Permission {
+		t.Errorf("errors.Is(%v, fs.ErrPermission) = false", r.Err)
 	}
-	if !strings.Contains(err.Error(), file) {
-		t.Errorf("error %q does not name the path", err)
+	if !strings.Contains(r.Err, file) {
+		t.Errorf("error %q does not name the path", r.Err)
 	}
 }
 
@@ -250,7 +353,7 @@ func TestLocalReadFileCancelled(t *testing.T) {
 	}
 }
 
-func TestLocalWriteFileContentAndMode(t *testing.T) {
+func TestLocalEditFileContentAndMode(t *testing.T) {
 	tests := []struct {
 		name string
 		mode fs.FileMode
@@ -274,7 +377,7 @@ func TestLocalWriteFileContentAndMode(t *testing.T) {
 			writeTestFile(t, file, tc.old, tc.mode)
 			before := statT(t, file)
 			if err := writeAll(context.Background(), NewLocal(), file, tc.data); err != nil {
-				t.Fatalf("WriteFile: %v", err)
+				t.Fatalf("EditFile: %v", err)
 			}
 			info, err := os.Lstat(file)
 			if err != nil {
@@ -300,7 +403,7 @@ func TestLocalWriteFileContentAndMode(t *testing.T) {
 	}
 }
 
-func TestLocalWriteFileOwner(t *testing.T) {
+func TestLocalEditFileOwner(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("chown to another user needs root")
 	}
@@ -316,7 +419,7 @@ func TestLocalWriteFileOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := writeAll(context.Background(), NewLocal(), file, []byte("new")); err != nil {
-		t.Fatalf("WriteFile: %v", err)
+		t.Fatalf("EditFile: %v", err)
 	}
 	st := statT(t, file)
 	if st.Uid != 1234 || st.Gid != 5678 {
@@ -331,7 +434,7 @@ func TestLocalWriteFileOwner(t *testing.T) {
 
 // An unprivileged user who owns the file (the usual SSH-less deployment: the
 // provider runs as the wso2 user) can replace it without CAP_CHOWN.
-func TestLocalWriteFileAsOwner(t *testing.T) {
+func TestLocalEditFileAsOwner(t *testing.T) {
 	dir := filepath.Join(openDir(t), "conf")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -345,12 +448,8 @@ func TestLocalWriteFileAsOwner(t *testing.T) {
 			}
 		}
 	}
-	var err error
-	asNobody(t, func() {
-		err = writeAll(context.Background(), NewLocal(), file, []byte("new"))
-	})
-	if err != nil {
-		t.Fatalf("WriteFile as the owner: %v", err)
+	if r := asUser(t, nobodyUID, nobodyGID, childOp{Op: "write", Path: file, Data: []byte("new")}); r.Err != "" || !r.Changed {
+		t.Fatalf("EditFile as the owner: changed %v, %v", r.Changed, r.Err)
 	}
 	assertContent(t, file, []byte("new"))
 	st := statT(t, file)
@@ -361,8 +460,8 @@ func TestLocalWriteFileAsOwner(t *testing.T) {
 }
 
 // A user who may write the file and its directory but does not own the file
-// must not end up replacing it by a file of its own: WriteFile refuses.
-func TestLocalWriteFileRefusesOwnerChange(t *testing.T) {
+// must not end up replacing it by a file of its own: EditFile refuses.
+func TestLocalEditFileRefusesOwnerChange(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to create a file owned by another user")
 	}
@@ -375,15 +474,12 @@ func TestLocalWriteFileRefusesOwnerChange(t *testing.T) {
 	}
 	file := filepath.Join(dir, "deployment.toml")
 	writeTestFile(t, file, []byte("old"), 0o666)
-	var err error
-	asNobody(t, func() {
-		err = writeAll(context.Background(), NewLocal(), file, []byte("new"))
-	})
-	if err == nil {
-		t.Fatal("WriteFile replaced a root-owned file by one owned by nobody")
+	r := asUser(t, nobodyUID, nobodyGID, childOp{Op: "write", Path: file, Data: []byte("new")})
+	if r.Err == "" {
+		t.Fatal("EditFile replaced a root-owned file by one owned by nobody")
 	}
-	if !strings.Contains(err.Error(), "refusing to change ownership") || !errors.Is(err, fs.ErrPermission) {
-		t.Errorf("unexpected error: %v", err)
+	if !strings.Contains(r.Err, "refusing to change ownership") || !r.Permission || r.Changed {
+		t.Errorf("unexpected result: %+v", r)
 	}
 	assertContent(t, file, []byte("old"))
 	if st := statT(t, file); st.Uid != 0 || st.Gid != 0 {
@@ -392,7 +488,7 @@ func TestLocalWriteFileRefusesOwnerChange(t *testing.T) {
 	assertNoTemps(t, dir)
 }
 
-func TestLocalWriteFileReadOnlyDir(t *testing.T) {
+func TestLocalEditFileReadOnlyDir(t *testing.T) {
 	dir := filepath.Join(openDir(t), "ro")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -414,26 +510,23 @@ func TestLocalWriteFileReadOnlyDir(t *testing.T) {
 	// Best effort: it only lets t.TempDir's cleanup, which reports its own
 	// failures, remove what is inside.
 	t.Cleanup(func() { _ = os.Chmod(dir, 0o755) })
-	var err error
-	asNobody(t, func() {
-		err = writeAll(context.Background(), NewLocal(), file, []byte("new"))
-	})
-	if err == nil {
-		t.Fatal("WriteFile into a read-only directory succeeded")
+	r := asUser(t, nobodyUID, nobodyGID, childOp{Op: "write", Path: file, Data: []byte("new")})
+	if r.Err == "" {
+		t.Fatal("EditFile into a read-only directory succeeded")
 	}
 	for _, want := range []string{file, "cannot create a temporary file in " + dir, "directory must be writable"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not contain %q", err, want)
+		if !strings.Contains(r.Err, want) {
+			t.Errorf("error %q does not contain %q", r.Err, want)
 		}
 	}
-	if !errors.Is(err, fs.ErrPermission) {
-		t.Errorf("errors.Is(%v, fs.ErrPermission) = false", err)
+	if !r.Permission {
+		t.Errorf("errors.Is(%v, fs.ErrPermission) = false", r.Err)
 	}
 	assertContent(t, file, []byte("old"))
 	assertNoTemps(t, dir)
 }
 
-func TestLocalWriteFileErrors(t *testing.T) {
+func TestLocalEditFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "conf"), 0o755); err != nil {
 		t.Fatal(err)
@@ -452,14 +545,14 @@ func TestLocalWriteFileErrors(t *testing.T) {
 	}{
 		{"missing", filepath.Join(dir, "missing.toml"), fs.ErrNotExist, "no such file"},
 		{"dangling symlink", filepath.Join(dir, "dangling"), fs.ErrNotExist, "no such file"},
-		{"directory", filepath.Join(dir, "conf"), nil, "is a directory, not a file"},
-		{"fifo", filepath.Join(dir, "fifo"), nil, "is not a regular file"},
+		{"directory", filepath.Join(dir, "conf"), nil, "is a directory (mode drwxr-xr-x), not a regular file"},
+		{"fifo", filepath.Join(dir, "fifo"), nil, "is a FIFO (mode prw-r--r--), not a regular file"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := writeAll(context.Background(), NewLocal(), tc.path, []byte("new"))
 			if err == nil {
-				t.Fatal("WriteFile succeeded")
+				t.Fatal("EditFile succeeded")
 			}
 			if !strings.Contains(err.Error(), tc.wantMsg) || !strings.Contains(err.Error(), tc.path) {
 				t.Errorf("error %q should contain %q and the path", err, tc.wantMsg)
@@ -469,7 +562,7 @@ func TestLocalWriteFileErrors(t *testing.T) {
 			}
 		})
 	}
-	// WriteFile only replaces: nothing may have been created.
+	// EditFile only replaces: nothing may have been created.
 	if _, err := os.Lstat(filepath.Join(dir, "missing.toml")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing.toml was created: %v", err)
 	}
@@ -479,20 +572,20 @@ func TestLocalWriteFileErrors(t *testing.T) {
 	assertNoTemps(t, dir, filepath.Join(dir, "conf"))
 }
 
-func TestLocalWriteFileCancelled(t *testing.T) {
+func TestLocalEditFileCancelled(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "f")
 	writeTestFile(t, file, []byte("old"), 0o644)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := writeAll(ctx, NewLocal(), file, []byte("new")); !errors.Is(err, context.Canceled) {
-		t.Errorf("WriteFile with a cancelled context: %v", err)
+		t.Errorf("EditFile with a cancelled context: %v", err)
 	}
 	assertContent(t, file, []byte("old"))
 	assertNoTemps(t, dir)
 }
 
-func TestLocalWriteFileSymlinks(t *testing.T) {
+func TestLocalEditFileSymlinks(t *testing.T) {
 	tests := []struct {
 		name string
 		// setup returns the path to write and the real file behind it.
@@ -536,7 +629,7 @@ func TestLocalWriteFileSymlinks(t *testing.T) {
 			linkBefore, _ := os.Readlink(path)
 
 			if err := writeAll(context.Background(), NewLocal(), path, []byte("new")); err != nil {
-				t.Fatalf("WriteFile: %v", err)
+				t.Fatalf("EditFile: %v", err)
 			}
 			assertContent(t, realFile, []byte("new"))
 			assertContent(t, path, []byte("new"))
@@ -567,7 +660,7 @@ func mustSymlink(t *testing.T, oldname, newname string) {
 	}
 }
 
-func TestLocalWriteFileXattr(t *testing.T) {
+func TestLocalEditFileXattr(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "f.xml")
 	writeTestFile(t, file, []byte("old"), 0o644)
@@ -578,7 +671,7 @@ func TestLocalWriteFileXattr(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := writeAll(context.Background(), NewLocal(), file, []byte("new")); err != nil {
-		t.Fatalf("WriteFile: %v", err)
+		t.Fatalf("EditFile: %v", err)
 	}
 	buf := make([]byte, 16)
 	n, err := unix.Getxattr(file, "user.apim", buf)
@@ -644,7 +737,7 @@ func posixACL(entries ...aclEntry) []byte {
 	return b
 }
 
-func TestLocalWriteFilePosixACL(t *testing.T) {
+func TestLocalEditFilePosixACL(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "f.xml")
 	writeTestFile(t, file, []byte("old"), 0o640)
@@ -657,7 +750,7 @@ func TestLocalWriteFilePosixACL(t *testing.T) {
 	}
 	want := getXattr(t, file, "system.posix_acl_access")
 	if err := writeAll(context.Background(), NewLocal(), file, []byte("new")); err != nil {
-		t.Fatalf("WriteFile: %v", err)
+		t.Fatalf("EditFile: %v", err)
 	}
 	if got := getXattr(t, file, "system.posix_acl_access"); !bytes.Equal(got, want) {
 		t.Errorf("ACL %x, want %x", got, want)
@@ -671,7 +764,7 @@ func TestLocalWriteFilePosixACL(t *testing.T) {
 // A default ACL on the directory gives every new file, the temporary one
 // too, an access ACL; the original has none, so the replacement must not
 // either.
-func TestLocalWriteFileDropsInheritedACL(t *testing.T) {
+func TestLocalEditFileDropsInheritedACL(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "f.xml")
 	writeTestFile(t, file, []byte("old"), 0o644)
@@ -683,7 +776,7 @@ func TestLocalWriteFileDropsInheritedACL(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := writeAll(context.Background(), NewLocal(), file, []byte("new")); err != nil {
-		t.Fatalf("WriteFile: %v", err)
+		t.Fatalf("EditFile: %v", err)
 	}
 	if _, err := unix.Getxattr(file, "system.posix_acl_access", nil); !errors.Is(err, unix.ENODATA) {
 		t.Errorf("the replacement has an access ACL the original did not have (err %v)", err)
@@ -712,7 +805,7 @@ func setWriteFault(t *testing.T, f func(stage string) error) {
 	t.Cleanup(func() { writeFault = nil })
 }
 
-func TestLocalWriteFileStages(t *testing.T) {
+func TestLocalEditFileStages(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "f")
 	writeTestFile(t, file, []byte("old"), 0o644)
@@ -736,7 +829,7 @@ func TestLocalWriteFileStages(t *testing.T) {
 	}
 }
 
-func TestLocalWriteFileFaults(t *testing.T) {
+func TestLocalEditFileFaults(t *testing.T) {
 	old := []byte("<old/>")
 	data := []byte("<new/>")
 	for _, stage := range writeStages {
@@ -761,7 +854,7 @@ func TestLocalWriteFileFaults(t *testing.T) {
 			})
 			err := writeAll(context.Background(), NewLocal(), link, data)
 			if !errors.Is(err, injected) {
-				t.Fatalf("WriteFile returned %v, want the injected fault", err)
+				t.Fatalf("EditFile returned %v, want the injected fault", err)
 			}
 			if !strings.Contains(err.Error(), link) {
 				t.Errorf("error %q does not name the path", err)
@@ -785,17 +878,48 @@ func TestLocalWriteFileFaults(t *testing.T) {
 	}
 }
 
-func TestLocalWriteFileRemovesStaleTemps(t *testing.T) {
+// removeStaleTemps runs the sweep of stale temporary entries on the
+// directory dir, as EditFile does on its pinned directory.
+func removeStaleTemps(dir, base string, now time.Time) {
+	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		panic(err)
+	}
+	defer unix.Close(fd)
+	sweepStaleTemps(fd, base, uint32(os.Geteuid()), now)
+}
+
+func TestLocalEditFileRemovesStaleTemps(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "deployment.toml")
 	writeTestFile(t, file, []byte("old"), 0o644)
 	old := time.Now().Add(-2 * staleTempAge)
-	mk := func(name string, mtime time.Time) string {
-		p := filepath.Join(dir, name)
-		writeTestFile(t, p, []byte("partial"), 0o600)
+	age := func(p string, mtime time.Time) {
+		t.Helper()
 		if err := os.Chtimes(p, mtime, mtime); err != nil {
 			t.Fatal(err)
 		}
+	}
+	mk := func(name string, mtime time.Time) string {
+		p := filepath.Join(dir, name)
+		writeTestFile(t, p, []byte("partial"), 0o600)
+		age(p, mtime)
+		return p
+	}
+	// mkPrivate makes a directory as EditFile makes its private ones,
+	// holding the given names.
+	mkPrivate := func(name string, mode fs.FileMode, mtime time.Time, inside ...string) string {
+		p := filepath.Join(dir, name)
+		if err := os.Mkdir(p, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range inside {
+			writeTestFile(t, filepath.Join(p, n), []byte("partial"), 0o600)
+		}
+		if err := os.Chmod(p, mode); err != nil {
+			t.Fatal(err)
+		}
+		age(p, mtime)
 		return p
 	}
 	stale := mk(".deployment.toml.apim-tmp-123456", old)
@@ -803,21 +927,43 @@ func TestLocalWriteFileRemovesStaleTemps(t *testing.T) {
 	otherFile := mk(".other.toml.apim-tmp-1", old)
 	notOurs := mk(".deployment.toml.apim-tmp-backup", old)
 	longerName := mk(".deployment.toml.bak.apim-tmp-1", old)
-	staleDir := filepath.Join(dir, ".deployment.toml.apim-tmp-777")
-	if err := os.Mkdir(staleDir, 0o755); err != nil {
+	stalePrivate := mkPrivate(".deployment.toml.apim-tmp-777", 0o700, old, "new")
+	stalePrivateSh := mkPrivate(".deployment.toml.apim-tmp-778", 0o700, old, "orig", "new")
+	emptyPrivate := mkPrivate(".deployment.toml.apim-tmp-779", 0o700, old)
+	freshPrivate := mkPrivate(".deployment.toml.apim-tmp-780", 0o700, time.Now(), "new")
+	openDirMode := mkPrivate(".deployment.toml.apim-tmp-781", 0o755, old, "new")
+	moreInside := mkPrivate(".deployment.toml.apim-tmp-782", 0o700, old, "new", "other")
+	// A link named like a stale entry: neither it nor what it points at
+	// may go.
+	linkTarget := mkPrivate("target-dir", 0o700, old, "new")
+	link := filepath.Join(dir, ".deployment.toml.apim-tmp-783")
+	mustSymlink(t, "target-dir", link)
+	if err := unix.Lutimes(link, []unix.Timeval{unix.NsecToTimeval(old.UnixNano()), unix.NsecToTimeval(old.UnixNano())}); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chtimes(staleDir, old, old); err != nil {
-		t.Fatal(err)
+	var othersPrivate string
+	if os.Geteuid() == 0 {
+		// Another user's directory is not one of ours, whatever its name.
+		othersPrivate = mkPrivate(".deployment.toml.apim-tmp-784", 0o700, old, "new")
+		if err := os.Chown(othersPrivate, nobodyUID, nobodyGID); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	if err := writeAll(context.Background(), NewLocal(), file, []byte("new")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Lstat(stale); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("stale temporary file not removed: %v", err)
+	for _, p := range []string{stale, stalePrivate, stalePrivateSh, emptyPrivate} {
+		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("stale %s not removed: %v", filepath.Base(p), err)
+		}
 	}
-	for _, p := range []string{fresh, otherFile, notOurs, longerName, staleDir} {
+	kept := []string{fresh, otherFile, notOurs, longerName, freshPrivate, filepath.Join(freshPrivate, "new"),
+		openDirMode, moreInside, filepath.Join(moreInside, "other"), link, filepath.Join(linkTarget, "new")}
+	if othersPrivate != "" {
+		kept = append(kept, filepath.Join(othersPrivate, "new"))
+	}
+	for _, p := range kept {
 		if _, err := os.Lstat(p); err != nil {
 			t.Errorf("%s should have been kept: %v", p, err)
 		}

@@ -16,12 +16,13 @@ func (e protectedError) Error() string {
 		e.what, e.flag, e.flag)
 }
 
-// protectedFile explains a refused rename over the file at path: a
+// protectedFile explains a refused rename over the open file fd: a
 // protectedError when the file is immutable or append-only, nil when it is
-// neither or its attributes cannot be read.
-func protectedFile(path string) error {
+// neither or its attributes cannot be read. It asks the open file, not a
+// path, so the answer is about the file that was read.
+func protectedFile(fd int) error {
 	var st unix.Statx_t
-	if err := unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, 0, &st); err != nil {
+	if err := unix.Statx(fd, "", unix.AT_EMPTY_PATH, 0, &st); err != nil {
 		return nil //nolint:nilerr // as documented: unreadable attributes explain nothing, the caller reports the rename's own error
 	}
 	switch attrs := st.Attributes & st.Attributes_mask; {
