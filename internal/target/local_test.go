@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -1059,5 +1060,277 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 5s")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestLocalEditFileUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.xml")
+	writeTestFile(t, file, []byte("same"), 0o644)
+	before := statT(t, file)
+	var got []byte
+	changed, err := NewLocal().EditFile(context.Background(), file, func(old []byte) ([]byte, error) {
+		got = old
+		return []byte("same"), nil
+	})
+	if err != nil || changed {
+		t.Fatalf("EditFile with the same bytes: changed %v, %v", changed, err)
+	}
+	if string(got) != "same" {
+		t.Errorf("edit was given %q", got)
+	}
+	// Nothing was written: the same inode, untouched.
+	after := statT(t, file)
+	if after.Ino != before.Ino || after.Mtim != before.Mtim || after.Ctim != before.Ctim {
+		t.Errorf("the file was rewritten: inode %d→%d", before.Ino, after.Ino)
+	}
+	assertNoTemps(t, dir)
+
+	changed, err = NewLocal().EditFile(context.Background(), file, func(old []byte) ([]byte, error) {
+		return append(old, '!'), nil
+	})
+	if err != nil || !changed {
+		t.Fatalf("EditFile with other bytes: changed %v, %v", changed, err)
+	}
+	assertContent(t, file, []byte("same!"))
+}
+
+func TestLocalEditFileEditError(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.xml")
+	writeTestFile(t, file, []byte("old"), 0o644)
+	before := statT(t, file)
+	mine := errors.New("the edit's own error")
+	changed, err := NewLocal().EditFile(context.Background(), file, func([]byte) ([]byte, error) {
+		return []byte("never written"), mine
+	})
+	if err != mine || changed { //nolint:errorlint // returned as it is, not wrapped
+		t.Fatalf("EditFile = %v, %v; want the edit's error as it is", changed, err)
+	}
+	if after := statT(t, file); after.Ino != before.Ino {
+		t.Error("the file was replaced")
+	}
+	assertContent(t, file, []byte("old"))
+	assertNoTemps(t, dir)
+}
+
+// Between the read and the rename the name gets another file (renamed
+// over it, as an editor saving does), or loses it, or becomes a link:
+// EditFile must notice and write nothing, neither to the file read nor to
+// what has the name now.
+func TestLocalEditFileReplacedDuringEdit(t *testing.T) {
+	tests := []struct {
+		name    string
+		replace func(t *testing.T, dir, file string)
+		now     string // what the error says the name is now
+		content string // what must be at the name afterwards ("" nothing)
+	}{
+		{"renamed over", func(t *testing.T, dir, file string) {
+			writeTestFile(t, filepath.Join(dir, "copy"), []byte("theirs"), 0o644)
+			if err := os.Rename(filepath.Join(dir, "copy"), file); err != nil {
+				t.Fatal(err)
+			}
+		}, "is now another file", "theirs"},
+		{"removed", func(t *testing.T, dir, file string) {
+			if err := os.Remove(file); err != nil {
+				t.Fatal(err)
+			}
+		}, "no longer exists", ""},
+		{"a link", func(t *testing.T, dir, file string) {
+			writeTestFile(t, filepath.Join(dir, "other"), []byte("other"), 0o600)
+			if err := os.Remove(file); err != nil {
+				t.Fatal(err)
+			}
+			mustSymlink(t, "other", file)
+		}, "is now a symbolic link", "other"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, "carbon.xml")
+			writeTestFile(t, file, []byte("old"), 0o640)
+			// Keep the inode that is read under a second name, to check
+			// that it is untouched too.
+			keep := filepath.Join(dir, "kept-link")
+			if err := os.Link(file, keep); err != nil {
+				t.Fatal(err)
+			}
+			changed, err := NewLocal().EditFile(context.Background(), file, func(old []byte) ([]byte, error) {
+				tc.replace(t, dir, file)
+				return []byte("new"), nil
+			})
+			if !errors.Is(err, ErrReplaced) || changed {
+				t.Fatalf("EditFile = %v, %v; want ErrReplaced", changed, err)
+			}
+			for _, want := range []string{file, "the file was replaced while it was being edited", tc.now, "nothing was written"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+			assertContent(t, keep, []byte("old"))
+			if st := statT(t, keep); st.Mode&0o7777 != 0o640 {
+				t.Errorf("the file read changed mode to %04o", st.Mode&0o7777)
+			}
+			if tc.content != "" {
+				assertContent(t, file, []byte(tc.content))
+			} else if _, err := os.Lstat(file); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("something was written at the name: %v", err)
+			}
+			assertNoTemps(t, dir)
+		})
+	}
+}
+
+// The limits: a huge (sparse) file, a FIFO, a device behind a link. Each is
+// refused quickly, without reading content and without blocking, for
+// ReadFile and for EditFile (whose edit is never called).
+func TestLocalLimits(t *testing.T) {
+	dir := t.TempDir()
+	huge := filepath.Join(dir, "carbon.xml")
+	writeTestFile(t, huge, nil, 0o644)
+	if err := os.Truncate(huge, 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo.xml")
+	if err := unix.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zero := filepath.Join(dir, "zero.xml")
+	mustSymlink(t, "/dev/zero", zero)
+	atLimit := filepath.Join(dir, "at-limit.xml")
+	writeTestFile(t, atLimit, nil, 0o644)
+	if err := os.Truncate(atLimit, MaxFileSize); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name, path string
+		is         error
+		msg        []string
+	}{
+		{"sparse 1 GiB", huge, ErrTooLarge, []string{"the file is too large", "1073741824 bytes", "nothing was read"}},
+		{"FIFO", fifo, nil, []string{"is a FIFO (mode prw-r--r--), not a regular file"}},
+		{"/dev/zero behind a link", zero, nil, []string{"leads to /dev/zero, which is a character device (mode Dcrw-rw-rw-), not a regular file"}},
+	}
+	for _, tc := range tests {
+		for _, op := range []string{"read", "edit"} {
+			t.Run(tc.name+"/"+op, func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				start := time.Now()
+				var err error
+				edited := false
+				if op == "read" {
+					var got []byte
+					got, err = NewLocal().ReadFile(ctx, tc.path)
+					if got != nil {
+						t.Errorf("ReadFile returned %d bytes", len(got))
+					}
+				} else {
+					_, err = NewLocal().EditFile(ctx, tc.path, func(b []byte) ([]byte, error) {
+						edited = true
+						return b, nil
+					})
+				}
+				elapsed := time.Since(start)
+				runtime.ReadMemStats(&after)
+				if err == nil {
+					t.Fatal("no error")
+				}
+				if tc.is != nil && !errors.Is(err, tc.is) {
+					t.Errorf("errors.Is(%v, %v) = false", err, tc.is)
+				}
+				for _, want := range append(tc.msg, tc.path) {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("error %q does not say %q", err, want)
+					}
+				}
+				if edited {
+					t.Error("the edit was called")
+				}
+				if elapsed > 2*time.Second {
+					t.Errorf("took %v", elapsed)
+				}
+				if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+					t.Errorf("allocated %d bytes: content was read", grew)
+				}
+			})
+		}
+	}
+	// Exactly MaxFileSize is still a configuration file.
+	if got, err := NewLocal().ReadFile(context.Background(), atLimit); err != nil || len(got) != MaxFileSize {
+		t.Errorf("ReadFile of a file of exactly MaxFileSize: %d bytes, %v", len(got), err)
+	}
+	// New content over the limit is not written either.
+	small := filepath.Join(dir, "small.xml")
+	writeTestFile(t, small, []byte("x"), 0o644)
+	_, err := NewLocal().EditFile(context.Background(), small, func([]byte) ([]byte, error) {
+		return make([]byte, MaxFileSize+1), nil
+	})
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "nothing was written") {
+		t.Errorf("EditFile writing more than MaxFileSize: %v", err)
+	}
+	assertContent(t, small, []byte("x"))
+	assertNoTemps(t, dir)
+}
+
+// A file that grows past the limit while it is read is refused too, after
+// at most MaxFileSize+1 bytes.
+func TestLocalReadLimitedGrowing(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	go func() {
+		defer w.Close()
+		chunk := make([]byte, 1<<20)
+		for range 32 { // 32 MiB, stops when the reader is gone
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}()
+	_, err = readLimited(int(r.Fd()), 10)
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "grew") {
+		t.Errorf("readLimited of a growing file: %v", err)
+	}
+}
+
+// An immutable file cannot be replaced even by root; the error says why,
+// from the attributes of the file that was read.
+func TestLocalEditFileImmutable(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("chattr +i needs root")
+	}
+	if _, err := exec.LookPath("chattr"); err != nil {
+		t.Skip("chattr is not installed")
+	}
+	for _, flag := range []struct{ flag, what string }{{"i", "immutable"}, {"a", "append-only"}} {
+		t.Run(flag.what, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, "carbon.xml")
+			writeTestFile(t, file, []byte("old"), 0o644)
+			if out, err := exec.Command("chattr", "+"+flag.flag, file).CombinedOutput(); err != nil {
+				t.Skipf("chattr +%s: %v: %s", flag.flag, err, out)
+			}
+			t.Cleanup(func() {
+				if out, err := exec.Command("chattr", "-"+flag.flag, file).CombinedOutput(); err != nil {
+					t.Errorf("chattr -%s: %v: %s", flag.flag, err, out)
+				}
+			})
+			err := writeAll(context.Background(), NewLocal(), file, []byte("new"))
+			want := "replacing the file: it is " + flag.what + " (chattr +" + flag.flag + "): not even root may replace it"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("EditFile of a %s file: %v; want %q", flag.what, err, want)
+			}
+			assertContent(t, file, []byte("old"))
+			assertNoTemps(t, dir)
+		})
 	}
 }
