@@ -12,6 +12,13 @@ import (
 
 var _ provider.Provider = (*apimProvider)(nil)
 
+// The names Terraform knows the provider and its resources by.
+const (
+	providerTypeName     = "apim"
+	instancePortsType    = providerTypeName + "_instance_ports"
+	webSocketInboundType = providerTypeName + "_websocket_inbound"
+)
+
 // apimProvider serves the apim resources. One process serves one terraform
 // command, so its connection pool lives as long as that command.
 type apimProvider struct {
@@ -31,7 +38,7 @@ func New(version string) func() provider.Provider {
 }
 
 func (p *apimProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "apim"
+	resp.TypeName = providerTypeName
 	resp.Version = p.version
 }
 

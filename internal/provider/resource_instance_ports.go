@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -48,8 +47,8 @@ type instancePortsModel struct {
 	Ports                  types.Object `tfsdk:"ports"`
 }
 
-func (r *instancePortsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_instance_ports"
+func (r *instancePortsResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = instancePortsType
 }
 
 func portAttrTypes() map[string]attr.Type {
@@ -155,9 +154,9 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	plan.Ports = portsValue(apim.CarbonHome, plan.Offset.ValueInt64())
 	if placeKnown && !plan.ConfigFile.IsUnknown() &&
-		!r.hosts.claimPlan("apim_instance_ports", place, plan.ConfigFile.ValueString(),
+		!r.hosts.claimPlan(instancePortsType, place, plan.ConfigFile.ValueString(),
 			fmt.Sprint(plan.Offset.ValueInt64(), plan.ManageWorkflowCallback.ValueBool())) {
-		resp.Diagnostics.Append(duplicateError("apim_instance_ports", instanceID(place, plan.APIMHome.ValueString())))
+		resp.Diagnostics.Append(duplicateError(instancePortsType, instanceID(place, plan.APIMHome.ValueString())))
 		return
 	}
 	plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown)
@@ -243,8 +242,8 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	carbon := filePath(home, apim.CarbonXML)
 	place := r.placeOf(plan.SSH)
 	id := instanceID(place, home)
-	if !r.hosts.claim("apim_instance_ports", place, carbon) {
-		diags.Append(duplicateError("apim_instance_ports", id))
+	if !r.hosts.claim(instancePortsType, place, carbon) {
+		diags.Append(duplicateError(instancePortsType, id))
 		return diags
 	}
 	err := editFile(ctx, t, carbon, func(doc []byte) ([]byte, error) {
@@ -404,13 +403,4 @@ func (r *instancePortsResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ssh"), it.ssh)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_workflow_callback"), true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyRestore)...)
-}
-
-// diagSummary flattens diagnostics into one error text.
-func diagSummary(d diag.Diagnostics) string {
-	var parts []string
-	for _, e := range d.Errors() {
-		parts = append(parts, e.Summary()+": "+e.Detail())
-	}
-	return strings.Join(parts, "; ")
 }

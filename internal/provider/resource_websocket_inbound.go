@@ -52,8 +52,8 @@ type webSocketInboundModel struct {
 	ConfigFile types.String `tfsdk:"config_file"`
 }
 
-func (r *webSocketInboundResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_websocket_inbound"
+func (r *webSocketInboundResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = webSocketInboundType
 }
 
 func (r *webSocketInboundResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -168,8 +168,8 @@ func (r *webSocketInboundResource) ModifyPlan(ctx context.Context, req resource.
 	if !plan.Offset.IsUnknown() && !plan.BasePort.IsUnknown() {
 		plan.Port = types.Int64Value(plan.BasePort.ValueInt64() + plan.Offset.ValueInt64())
 		if place, ok := r.hosts.place(plan.SSH); ok && !plan.ConfigFile.IsUnknown() &&
-			!r.hosts.claimPlan("apim_websocket_inbound", place, plan.ConfigFile.ValueString(), fmt.Sprint(plan.Port.ValueInt64())) {
-			resp.Diagnostics.Append(duplicateError("apim_websocket_inbound", plan.id(place)))
+			!r.hosts.claimPlan(webSocketInboundType, place, plan.ConfigFile.ValueString(), fmt.Sprint(plan.Port.ValueInt64())) {
+			resp.Diagnostics.Append(duplicateError(webSocketInboundType, plan.id(place)))
 			return
 		}
 	}
@@ -210,8 +210,8 @@ func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInb
 	place, _ := r.hosts.place(plan.SSH)
 	id := plan.id(place)
 	file := filePath(plan.APIMHome.ValueString(), plan.endpoint().File)
-	if !r.hosts.claim("apim_websocket_inbound", place, file) {
-		diags.Append(duplicateError("apim_websocket_inbound", id))
+	if !r.hosts.claim(webSocketInboundType, place, file) {
+		diags.Append(duplicateError(webSocketInboundType, id))
 		return
 	}
 	port := plan.basePort() + plan.Offset.ValueInt64()
