@@ -118,8 +118,8 @@ type trustWalk struct {
 	seen   []seenController
 }
 
-// seenController is a controller and the first entry it controls, for the
-// diagnostic.
+// seenController is a controller and the last entry on the way it can
+// replace, for the diagnostic.
 type seenController struct {
 	c     controller
 	entry string
@@ -131,7 +131,11 @@ func newTrustWalk(writer uint32) *trustWalk { return &trustWalk{writer: writer} 
 // directory d, owned by entryUID).
 func (w *trustWalk) entry(path string, d dirInfo, entryUID uint32) {
 	for _, c := range controllers(d, entryUID, w.writer) {
-		if !slices.ContainsFunc(w.seen, func(s seenController) bool { return s.c == c }) {
+		// The last entry a controller can replace is the one to name:
+		// the nearest to where the path ended, where a link was pointed.
+		if i := slices.IndexFunc(w.seen, func(s seenController) bool { return s.c == c }); i >= 0 {
+			w.seen[i].entry = path
+		} else {
 			w.seen = append(w.seen, seenController{c: c, entry: path})
 		}
 	}
@@ -165,10 +169,10 @@ func (e *UnsafePathError) Error() string {
 		names = func(byte, string) string { return "" }
 	}
 	who := e.controller.describe(names)
-	return fmt.Sprintf("%s can replace %s, and so decide where the path leads, but cannot replace %s, the file it leads to; "+
+	return fmt.Sprintf("%s: %s can replace %s, and so decide where the path leads, but cannot replace %s, the file it leads to; "+
 		"the provider does not follow such a path, so that %s cannot turn the provider's write against a file it may not change. "+
 		"If the layout is intended, make root (or the owner of %s) own the directories and links on the way",
-		who, quoteForMessage(e.entry), quoteForMessage(e.file), who, quoteForMessage(e.file))
+		ErrUnsafePath, who, quoteForMessage(e.entry), quoteForMessage(e.file), who, quoteForMessage(e.file))
 }
 
 func (e *UnsafePathError) Unwrap() error { return ErrUnsafePath }

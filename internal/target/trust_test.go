@@ -129,8 +129,9 @@ func TestTrustWalk(t *testing.T) {
 				{"/opt/wso2am/conf/carbon.xml", trWso2Dir, trWso2}, // the link
 				{"/etc", trRootDir, 0},
 			},
-			final:     trustStep{"/etc/shadow", trRootDir, 0},
-			refusedBy: "u:1000", refusedAt: "/opt/wso2am/conf",
+			final: trustStep{"/etc/shadow", trRootDir, 0},
+			// The last entry wso2 can replace is named: the link.
+			refusedBy: "u:1000", refusedAt: "/opt/wso2am/conf/carbon.xml",
 		},
 		{
 			name: "wso2's directory swapped for a link to root's",
