@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/portoffset/terraform-provider-apim/internal/apim"
@@ -112,8 +111,8 @@ resource "apim_instance_ports" "test" {
 					switch {
 					case code == 0:
 						landed++
-					case strings.Contains(out, "the file was replaced while it was being edited"),
-						strings.Contains(out, "the path is not safe to follow"):
+					case diagText("the file was replaced while it was being edited").MatchString(out),
+						diagText("the path is not safe to follow").MatchString(out):
 						refused++
 					default:
 						t.Fatalf("trial %d: apply failed without saying the file was replaced or the path unsafe (exit %d):\n%s", trial, code, out)

@@ -41,6 +41,10 @@ type attacker struct {
 	// follows every event still queued tells the watcher to answer.
 	dirWd  int
 	synced chan struct{}
+	// placed counts the attacker's own renames into a name not of its own
+	// (symlink-new puts its link where the provider's entry was), whose
+	// IN_MOVED_TO it must not take for the provider's.
+	placed map[string]int
 }
 
 func main() {
@@ -82,6 +86,7 @@ func (a *attacker) arm() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.events, a.moves, a.acted = 0, 0, false
+	a.placed = map[string]int{}
 	var path string
 	var mask uint32
 	switch a.attack {
@@ -203,6 +208,10 @@ func (a *attacker) act(name string) {
 		if name == "" || strings.HasPrefix(name, ownPrefix) {
 			return
 		}
+		if a.placed[name] > 0 {
+			a.placed[name]--
+			return
+		}
 		a.events++
 		target := filepath.Join(a.dir, name)
 		link := a.own("l")
@@ -215,6 +224,7 @@ func (a *attacker) act(name string) {
 		}
 		if os.Rename(link, target) == nil {
 			a.moves++
+			a.placed[name]++
 		} else {
 			os.Remove(link)
 		}
