@@ -112,10 +112,11 @@ resource "apim_instance_ports" "test" {
 					case code == 0:
 						landed++
 					case diagText("the file was replaced while it was being edited").MatchString(out),
-						diagText("the path is not safe to follow").MatchString(out):
+						diagText("the path is not safe to follow").MatchString(out),
+						diagText("is interfering with the edit").MatchString(out):
 						refused++
 					default:
-						t.Fatalf("trial %d: apply failed without saying the file was replaced or the path unsafe (exit %d):\n%s", trial, code, out)
+						t.Fatalf("trial %d: apply failed without saying the file was replaced, the path unsafe or the edit interfered with (exit %d):\n%s", trial, code, out)
 					}
 					if code == 0 && stats.Moves == 0 {
 						// Nothing raced this apply: it must have
