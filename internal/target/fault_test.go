@@ -228,18 +228,18 @@ func TestLocalFaultTrials(t *testing.T) {
 		switch {
 		case failure == failCancel && stage != stageRenamed:
 			if !errors.Is(err, context.Canceled) {
-				t.Errorf("%s: WriteFile = %v, want context.Canceled", label, err)
+				t.Errorf("%s: EditFile = %v, want context.Canceled", label, err)
 			}
 		case failure == failCancel:
 			if err != nil {
-				t.Errorf("%s: WriteFile = %v, want success (cancelled after the rename)", label, err)
+				t.Errorf("%s: EditFile = %v, want success (cancelled after the rename)", label, err)
 			}
 		case failure == failPanic:
 			if err == nil || !strings.Contains(err.Error(), "panic") {
-				t.Errorf("%s: WriteFile = %v, want the panic", label, err)
+				t.Errorf("%s: EditFile = %v, want the panic", label, err)
 			}
 		case !errors.Is(err, injected):
-			t.Errorf("%s: WriteFile = %v, want the injected fault", label, err)
+			t.Errorf("%s: EditFile = %v, want the injected fault", label, err)
 		}
 
 		got, detail := classify(realFile, old, newContent)

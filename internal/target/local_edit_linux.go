@@ -32,19 +32,14 @@ import (
 // name in the instant since that check, the rename replaces it, which is
 // harmless, as that name is theirs to change anyway.
 
-// privateDirAttempts is how often EditFile makes a new private directory
-// when another account took the name of the one it made before it could
-// enter it. Only an account that controls the directory can do that, and it
-// could stop the edit in simpler ways, so giving up after a few tries is
-// fine.
-const privateDirAttempts = 3
-
 // newFileName is the temporary file's name in the private directory.
 const newFileName = "new"
 
-// errPrivateDirTaken: every private directory EditFile made was replaced
-// under its name before EditFile could enter it.
-var errPrivateDirTaken = errors.New("another account renamed something over the private directory the provider had just made, every time it tried; " +
+// errPrivateDirTaken: the private directory EditFile made was moved away or
+// replaced under its name before EditFile could enter it. Only an account
+// that controls the directory can do that, and it could stop the edit in
+// simpler ways (chmod, say), so EditFile does not try again.
+var errPrivateDirTaken = errors.New("another account renamed something over the private directory the provider had just made before it could enter it; " +
 	"nothing was written. The owner of the directory, or a process running as them, is interfering with the edit")
 
 func localEdit(ctx context.Context, path string, edit func([]byte) ([]byte, error)) (bool, error) {
@@ -229,27 +224,31 @@ func (w *localWrite) stillTheFileRead() error {
 // makePrivateDir makes and enters a new private directory for the file base
 // in dir and returns its descriptor and name.
 func makePrivateDir(dir int, base string, writer uint32) (int, string, error) {
-	for range privateDirAttempts {
-		name := tempPrefix(base) + newTempSuffix()
-		if err := unix.Mkdirat(dir, name, 0o700); err != nil {
-			return -1, "", err
-		}
-		fd, err := unix.Openat(dir, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		if err != nil && !errors.Is(err, unix.ELOOP) && !errors.Is(err, unix.ENOTDIR) && !errors.Is(err, unix.ENOENT) {
-			_ = unix.Unlinkat(dir, name, unix.AT_REMOVEDIR)
-			return -1, "", err
-		}
-		if err == nil {
-			var st unix.Stat_t
-			if err := unix.Fstat(fd, &st); err == nil && isPrivateDir(&st, writer) {
-				return fd, name, nil
-			}
-			unix.Close(fd)
-		}
-		// Another entry was renamed over the name between mkdir and
-		// open (ours was moved aside or replaced): try a fresh name.
+	name := tempPrefix(base) + newTempSuffix()
+	if err := unix.Mkdirat(dir, name, 0o700); err != nil {
+		return -1, "", err
 	}
-	return -1, "", errPrivateDirTaken
+	fd, err := unix.Openat(dir, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	switch {
+	case errors.Is(err, unix.ELOOP), errors.Is(err, unix.ENOTDIR), errors.Is(err, unix.ENOENT):
+		// A link or a file was renamed over the name, or ours moved
+		// away; whatever has the name now is not ours to remove.
+		return -1, "", errPrivateDirTaken
+	case err != nil:
+		_ = unix.Unlinkat(dir, name, unix.AT_REMOVEDIR)
+		return -1, "", err
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		unix.Close(fd)
+		return -1, "", err
+	}
+	if !isPrivateDir(&st, writer) {
+		// Another account's directory, renamed over ours.
+		unix.Close(fd)
+		return -1, "", errPrivateDirTaken
+	}
+	return fd, name, nil
 }
 
 // isPrivateDir reports whether st is a directory only writer can change:

@@ -304,7 +304,7 @@ func walkLocal(op, path string, writer uint32) (_ *localFile, err error) {
 			if uerr := trust.final(p, dirInfoOf(&dirSt), st.Uid); uerr != nil {
 				unix.Close(fd)
 				uerr.names = localNames
-				return nil, &fs.PathError{Op: op, Path: path, Err: uerr}
+				return nil, &fs.PathError{Op: op, Path: path, Err: fmt.Errorf("%w; nothing was read or written", uerr)}
 			}
 			if st.Mode&unix.S_IFMT != unix.S_IFREG {
 				unix.Close(fd)

@@ -16,8 +16,10 @@ import (
 // would never be shared.
 //
 // It does not guard against other processes (a second terraform run, an
-// operator's editor); WriteFile's atomic rename keeps the file whole in that
-// case, but the last writer wins.
+// operator's editor). EditFile's atomic rename keeps the file whole in that
+// case, and an edit during which another process replaced the file fails
+// with ErrReplaced rather than undo that change; a process that rewrites the
+// file in place, though, is not noticed, and the last writer wins.
 
 // keyedLock is one lock in the table. refs counts holders and waiters so the
 // entry can be dropped from the table when nobody uses it: the table only
@@ -47,7 +49,7 @@ var (
 //
 // The returned unlock is safe to call more than once; only the first call
 // releases, so a deferred unlock after an explicit one does no harm.
-// The lock is not reentrant: WriteFile and ReadFile never take it, the caller
+// The lock is not reentrant: EditFile and ReadFile never take it, the caller
 // holds it around its whole read-modify-write.
 func lockFile(hostKey, path string) (unlock func()) {
 	// NUL cannot occur in a Unix path, so the key cannot be ambiguous

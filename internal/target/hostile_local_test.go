@@ -1,0 +1,406 @@
+package target
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portoffset/terraform-provider-apim/internal/hostiletest"
+	"github.com/portoffset/terraform-provider-apim/internal/sshtest"
+)
+
+// The local target against the account that owns the home (see Local):
+// the trust rule on real trees, and a real attacker process (package
+// hostiletest) racing EditFile run as root. The victim is a root-only file
+// (mode 0600) in a root-only directory; after every trial it must keep its
+// bytes, owner and mode, and every edit must either land on the file it
+// read or fail with ErrReplaced (ErrUnsafePath when the path already led to
+// the victim when it was resolved), or, when the attacker renamed its own
+// entry over the provider's private directory before the provider could
+// enter it, fail saying the edit was interfered with; in every case that
+// fails, nothing is written.
+//
+// Each attack prints one line, for RELIABILITY.md:
+//
+//	HOSTILE-TRIALS path=local attack=NAME trials=N landed=N ... victim_damaged=0
+//
+// Reproduce with
+//
+//	go test -count=1 -run 'LocalHostile' -v ./internal/target/ | grep HOSTILE-TRIALS
+
+var localHostileTrials = flag.Int("local-hostile-trials", 50, "trials per attack in TestLocalHostileTrials")
+
+// hostileOwner returns the unprivileged account that owns the test's homes
+// (sshtest.OwnerUser), creating it if needed; the tests need root.
+func hostileOwner(t *testing.T) sshtest.User {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: the provider's privilege is what the owner of the home attacks")
+	}
+	return sshtest.EnsureUsers(t).Owner
+}
+
+// hostileContent is a carbon.xml with the offset n.
+func hostileContent(n int) []byte {
+	return fmt.Appendf(nil, "<Server xmlns=\"http://wso2.org/projects/carbon/carbon.xml\">\n  <Ports>\n    <Offset>%d</Offset>\n  </Ports>\n</Server>\n", n)
+}
+
+var offsetRE = regexp.MustCompile(`<Offset>(-?[0-9]+)</Offset>`)
+
+// readOffset is the offset in content, -1 when there is none.
+func readOffset(content []byte) int {
+	m := offsetRE.FindSubmatch(content)
+	if m == nil {
+		return -1
+	}
+	n, err := strconv.Atoi(string(m[1]))
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// setOffset is an edit like the provider's: it changes one value.
+func setOffset(n int) func([]byte) ([]byte, error) {
+	return func(old []byte) ([]byte, error) {
+		loc := offsetRE.FindSubmatchIndex(old)
+		if loc == nil {
+			return nil, fmt.Errorf("no <Offset> in %q", old)
+		}
+		return bytes.Join([][]byte{old[:loc[2]], []byte(strconv.Itoa(n)), old[loc[3]:]}, nil), nil
+	}
+}
+
+// writeOwned makes path a regular file of owner with content, mode 0640.
+func writeOwned(t *testing.T, path string, content []byte, owner sshtest.User) {
+	t.Helper()
+	writeTestFile(t, path, content, 0o640)
+	if err := os.Chown(path, owner.UID, owner.GID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// symlinkOwned makes path a symbolic link of owner to target.
+func symlinkOwned(t *testing.T, target, path string, owner sshtest.User) {
+	t.Helper()
+	mustSymlink(t, target, path)
+	if err := os.Lchown(path, owner.UID, owner.GID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkOwnedFile fails unless path is a regular file of owner, mode 0640,
+// with the offset want.
+func checkOwnedFile(t *testing.T, label, path string, owner sshtest.User, want int) {
+	t.Helper()
+	st := statT(t, path)
+	if st.Mode&0o170000 != 0o100000 || st.Uid != uint32(owner.UID) || st.Gid != uint32(owner.GID) || st.Mode&0o7777 != 0o640 {
+		t.Errorf("%s: %s has mode %o owner %d:%d, want a regular file 0640 of %d:%d", label, path, st.Mode, st.Uid, st.Gid, owner.UID, owner.GID)
+	}
+	content, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readOffset(content); got != want {
+		t.Errorf("%s: %s holds offset %d, want %d", label, path, got, want)
+	}
+}
+
+// noPrivateDirs fails if a directory named like EditFile's private ones is
+// left in dir. (The attacker may leave links under such names, and our
+// directories renamed aside under its own names: those are its doing.)
+func noPrivateDirs(t *testing.T, label, dir string) {
+	t.Helper()
+	for _, name := range tempLeftovers(t, dir) {
+		if fi, err := os.Lstat(filepath.Join(dir, name)); err == nil && fi.IsDir() {
+			t.Errorf("%s: private directory %s left in %s", label, name, dir)
+		}
+	}
+}
+
+// The trust rule on real trees: the everyday layouts are followed, a path
+// the owner of the home could point at a root-only file is refused before
+// anything is read, and the victim is untouched.
+func TestLocalHostileUnsafePaths(t *testing.T) {
+	owner := hostileOwner(t)
+	tests := []struct {
+		name string
+		// setup builds the tree in home (owned by owner) and rootDir
+		// (root's, 0755) and returns the path to edit and, when the
+		// edit must land, the file it must land in.
+		setup func(t *testing.T, home, rootDir, victim string) (path, lands string)
+		who   string // the controller the refusal names
+	}{
+		{name: "home owned by the owner", setup: func(t *testing.T, home, _, _ string) (string, string) {
+			conf := filepath.Join(home, "conf")
+			if err := os.Mkdir(conf, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chown(conf, owner.UID, owner.GID); err != nil {
+				t.Fatal(err)
+			}
+			writeOwned(t, filepath.Join(conf, "carbon.xml"), hostileContent(0), owner)
+			return filepath.Join(conf, "carbon.xml"), filepath.Join(conf, "carbon.xml")
+		}},
+		{name: "the owner's link to its own file", setup: func(t *testing.T, home, _, _ string) (string, string) {
+			writeOwned(t, filepath.Join(home, "carbon-real.xml"), hostileContent(0), owner)
+			symlinkOwned(t, "carbon-real.xml", filepath.Join(home, "carbon.xml"), owner)
+			return filepath.Join(home, "carbon.xml"), filepath.Join(home, "carbon-real.xml")
+		}},
+		{name: "root's link into the home", setup: func(t *testing.T, home, rootDir, _ string) (string, string) {
+			writeOwned(t, filepath.Join(home, "carbon.xml"), hostileContent(0), owner)
+			mustSymlink(t, filepath.Join(home, "carbon.xml"), filepath.Join(rootDir, "carbon.xml"))
+			return filepath.Join(rootDir, "carbon.xml"), filepath.Join(home, "carbon.xml")
+		}},
+		{name: "root's link to a root-only file", setup: func(t *testing.T, _, rootDir, victim string) (string, string) {
+			mustSymlink(t, victim, filepath.Join(rootDir, "carbon.xml"))
+			return filepath.Join(rootDir, "carbon.xml"), victim
+		}},
+		{name: "the owner's link to a root-only file", setup: func(t *testing.T, home, _, victim string) (string, string) {
+			symlinkOwned(t, victim, filepath.Join(home, "carbon.xml"), owner)
+			return filepath.Join(home, "carbon.xml"), ""
+		}, who: "user " + owner.Name},
+		{name: "the owner's relative link to a root-only file", setup: func(t *testing.T, home, _, victim string) (string, string) {
+			rel, err := filepath.Rel(home, victim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			symlinkOwned(t, rel, filepath.Join(home, "carbon.xml"), owner)
+			return filepath.Join(home, "carbon.xml"), ""
+		}, who: "user " + owner.Name},
+		{name: "the owner's link to a root-only directory", setup: func(t *testing.T, home, _, victim string) (string, string) {
+			symlinkOwned(t, filepath.Dir(victim), filepath.Join(home, "conf"), owner)
+			return filepath.Join(home, "conf", filepath.Base(victim)), ""
+		}, who: "user " + owner.Name},
+		{name: "a root link behind the owner's link", setup: func(t *testing.T, home, rootDir, victim string) (string, string) {
+			// root's own link cannot launder the owner's.
+			mustSymlink(t, victim, filepath.Join(rootDir, "to-victim"))
+			symlinkOwned(t, filepath.Join(rootDir, "to-victim"), filepath.Join(home, "carbon.xml"), owner)
+			return filepath.Join(home, "carbon.xml"), ""
+		}, who: "user " + owner.Name},
+		{name: "through the owner's directory and back out", setup: func(t *testing.T, home, _, victim string) (string, string) {
+			sub := filepath.Join(home, "sub")
+			if err := os.Mkdir(sub, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chown(sub, owner.UID, owner.GID); err != nil {
+				t.Fatal(err)
+			}
+			// home/sub/../../victim-dir/victim, spelled so the ".."
+			// are resolved as the walk goes.
+			rel, err := filepath.Rel(filepath.Dir(home), victim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sub + "/../../" + rel, ""
+		}, who: "user " + owner.Name},
+		{name: "group-writable parent", setup: func(t *testing.T, _, rootDir, _ string) (string, string) {
+			shared := filepath.Join(rootDir, "shared")
+			if err := os.Mkdir(shared, 0o775); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chown(shared, 0, owner.GID); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(shared, 0o775); err != nil {
+				t.Fatal(err)
+			}
+			conf := filepath.Join(shared, "conf")
+			if err := os.Mkdir(conf, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			writeTestFile(t, filepath.Join(conf, "carbon.xml"), hostileContent(0), 0o640)
+			return filepath.Join(conf, "carbon.xml"), ""
+		}, who: "group "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			home := sshtest.OwnedTempDir(t, owner)
+			rootDir := openDir(t)
+			victim := hostiletest.NewVictim(t)
+			path, lands := tc.setup(t, home, rootDir, victim.Path())
+			ctx := context.Background()
+
+			_, readErr := NewLocal().ReadFile(ctx, path)
+			edited := false
+			changed, editErr := NewLocal().EditFile(ctx, path, func(old []byte) ([]byte, error) {
+				edited = true
+				return setOffset(7)(old)
+			})
+			if lands != "" {
+				if readErr != nil || editErr != nil || !changed {
+					t.Fatalf("refused a safe path: read %v, edit %v (changed %v)", readErr, editErr, changed)
+				}
+				if lands != victim.Path() {
+					checkOwnedFile(t, tc.name, lands, owner, 7)
+				}
+				return
+			}
+			for op, err := range map[string]error{"ReadFile": readErr, "EditFile": editErr} {
+				if !errors.Is(err, ErrUnsafePath) {
+					t.Errorf("%s = %v; want ErrUnsafePath", op, err)
+					continue
+				}
+				for _, want := range []string{path, tc.who, "the path is not safe to follow", "nothing was read or written"} {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("%s: %q does not say %q", op, err, want)
+					}
+				}
+			}
+			if edited || changed {
+				t.Error("EditFile read or wrote the file")
+			}
+			victim.Check(t)
+			noPrivateDirs(t, tc.name, home)
+		})
+	}
+}
+
+// hostileCounts are the figures of one attack's trials.
+type hostileCounts struct {
+	trials   int
+	landed   int // the edit landed in the file it read
+	overrun  int // ... and the attacker then renamed its own entry over it
+	replaced int // ErrReplaced
+	unsafe   int // ErrUnsafePath
+	// interfered: the private directory was taken (errPrivateDirTaken).
+	interfered int
+	events     int
+	moves      int
+}
+
+func (c hostileCounts) line(attack hostiletest.Attack, elapsed time.Duration) string {
+	return fmt.Sprintf("HOSTILE-TRIALS path=local attack=%s trials=%d landed=%d landed_then_overrun_by_attacker=%d replaced=%d unsafe_path=%d "+
+		"private_dir_taken=%d victim_damaged=0 attacker_events=%d attacker_moves=%d elapsed=%s",
+		attack, c.trials, c.landed, c.overrun, c.replaced, c.unsafe, c.interfered, c.events, c.moves, elapsed.Round(100*time.Millisecond))
+}
+
+func TestLocalHostileTrials(t *testing.T) {
+	owner := hostileOwner(t)
+	const file, real = "carbon.xml", "carbon-real.xml"
+	for _, attack := range []hostiletest.Attack{hostiletest.SymlinkNew, hostiletest.FlipAfterRead, hostiletest.ReplaceAfterRead} {
+		t.Run(string(attack), func(t *testing.T) {
+			start := time.Now()
+			dir := sshtest.OwnedTempDir(t, owner)
+			victim := hostiletest.NewVictim(t)
+			// pin holds a second name of the inode each trial edits, in
+			// a directory of root's, to check that the file read is
+			// never written in place.
+			pin := filepath.Join(openDir(t), "pinned")
+			edited := filepath.Join(dir, file) // where an edit lands
+			if attack == hostiletest.FlipAfterRead {
+				edited = filepath.Join(dir, real)
+			}
+			// reset puts the file back as the attack expects it, with
+			// the offset n, whatever the attacker left at its name.
+			reset := func(n int) {
+				for _, name := range []string{file, real} {
+					if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+						t.Fatal(err)
+					}
+				}
+				writeOwned(t, edited, hostileContent(n), owner)
+				if attack == hostiletest.FlipAfterRead {
+					symlinkOwned(t, real, filepath.Join(dir, file), owner)
+				}
+				if err := os.Remove(pin); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					t.Fatal(err)
+				}
+				if err := os.Link(edited, pin); err != nil {
+					t.Fatal(err)
+				}
+			}
+			reset(0)
+			a := hostiletest.Start(t, hostiletest.Config{Attack: attack, Dir: dir, File: file, Real: real,
+				Victim: victim.Path(), UID: owner.UID, GID: owner.GID})
+
+			var c hostileCounts
+			for trial := 1; trial <= *localHostileTrials; trial++ {
+				label := fmt.Sprintf("trial %d", trial)
+				reset(trial - 1)
+				a.Arm(t)
+				changed, err := NewLocal().EditFile(context.Background(), filepath.Join(dir, file), setOffset(trial))
+				stats := a.Disarm(t)
+				c.trials++
+				c.events += stats.Events
+				c.moves += stats.Moves
+				if ierr := victim.Intact(); ierr != nil {
+					t.Fatalf("%s: %v (EditFile: %v)", label, ierr, err)
+				}
+				// The file read is never written in place.
+				checkOwnedFile(t, label+" (the file read)", pin, owner, trial-1)
+
+				switch {
+				case err == nil && changed:
+					fi, lerr := os.Lstat(edited)
+					switch {
+					case lerr == nil && fi.Mode().IsRegular():
+						if got := readOffset(readOrEmpty(edited)); got == trial {
+							c.landed++
+							checkOwnedFile(t, label, edited, owner, trial)
+							break
+						}
+						// The attacker's copy, renamed over the new
+						// file after it landed.
+						if attack != hostiletest.ReplaceAfterRead || stats.Moves == 0 {
+							t.Errorf("%s: EditFile succeeded but %s does not hold the new offset", label, edited)
+						}
+						c.overrun++
+					case lerr == nil && fi.Mode()&fs.ModeSymlink != 0 && attack == hostiletest.SymlinkNew && stats.Moves > 0:
+						// The attacker's link, renamed over the new
+						// file after it landed.
+						c.overrun++
+					default:
+						t.Errorf("%s: EditFile succeeded but %s is %v (%v)", label, edited, fi, lerr)
+					}
+				case errors.Is(err, ErrReplaced):
+					c.replaced++
+					if !strings.Contains(err.Error(), "nothing was written") {
+						t.Errorf("%s: %v", label, err)
+					}
+				case errors.Is(err, ErrUnsafePath):
+					// The path led to the victim when it was
+					// resolved: refused before anything was read.
+					c.unsafe++
+				case errors.Is(err, errPrivateDirTaken):
+					c.interfered++
+					if attack != hostiletest.SymlinkNew || stats.Moves == 0 {
+						t.Errorf("%s: %v, but the attacker did not move an entry", label, err)
+					}
+					// Nothing was renamed into place: the file is
+					// the one the trial began with.
+					checkOwnedFile(t, label, edited, owner, trial-1)
+				default:
+					t.Fatalf("%s: EditFile = %v, %v; want it to land, or fail with ErrReplaced, ErrUnsafePath or the private directory taken", label, changed, err)
+				}
+				noPrivateDirs(t, label, dir)
+				if stats.Events == 0 {
+					t.Fatalf("%s: the attacker saw nothing of the edit", label)
+				}
+			}
+			t.Log(c.line(attack, time.Since(start)))
+			// The attacker must have acted, or the trials prove nothing.
+			if c.moves == 0 {
+				t.Errorf("the attacker made no move in %d trials", c.trials)
+			}
+			if attack == hostiletest.ReplaceAfterRead && c.replaced == 0 {
+				t.Errorf("no edit noticed the replacement in %d trials", c.trials)
+			}
+		})
+	}
+}
+
+func readOrEmpty(path string) []byte {
+	b, _ := os.ReadFile(path)
+	return b
+}
