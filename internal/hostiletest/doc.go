@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package hostiletest puts a real attacker next to the provider's file
 // operations, for tests: a process running as an unprivileged account that
 // owns the directory the provider edits files in, watching it with inotify

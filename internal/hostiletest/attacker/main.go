@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command attacker is the hostile account of package hostiletest: run as the
 // unprivileged owner of a directory, it races the provider's operations in
 // it. It reads "arm" and "disarm" lines on stdin and answers "started",
