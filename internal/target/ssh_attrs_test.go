@@ -6,9 +6,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -22,17 +20,18 @@ import (
 // seam, the naming of temporary files); the rest are in ssh_test.go. They
 // run against real sshd processes, like those.
 
-// sshWay is one way of writing over SSH: SFTP as root, SFTP as the file's
-// owner (no root anywhere; the login user owns file and directory), or sudo
-// from an unprivileged login.
+// sshWay is one way of editing over SSH: logged in as root, as the file's
+// owner (no root anywhere; the login user owns file and directory), or
+// with sudo from an unprivileged login. Each runs the same edit script;
+// what differs is who runs it.
 //
-// SFTP as root is the one way that needs a root login: it writes a file
-// another user owns, an owner only root may give the new file over SFTP.
-// Tests use it only where that is the point, and never kill or freeze its
-// sessions: root's login shell on the test machines is bash, which sources
-// ~/.bashrc for every command sshd runs, and a .bashrc running pyenv (a
-// lock file per rehash) makes each root command slow and a root session
-// killed at the wrong moment stalls every later one (TestSSHFaultTrials).
+// Root is the one way that needs a root login: it edits a file another
+// user owns, an owner only root may give the new file. Tests use it only
+// where that is the point, and never kill or freeze its sessions: root's
+// login shell on the test machines is bash, which sources ~/.bashrc for
+// every command sshd runs, and a .bashrc running pyenv (a lock file per
+// rehash) makes each root command slow and a root session killed at the
+// wrong moment stalls every later one (TestSSHFaultTrials).
 type sshWay struct {
 	name string
 	sudo bool
@@ -40,9 +39,9 @@ type sshWay struct {
 }
 
 var (
-	waySFTPRoot  = sshWay{"sftp-root", false, func(sshtest.Users) string { return "root" }}
-	waySFTPOwner = sshWay{"sftp-owner", false, func(u sshtest.Users) string { return u.Login.Name }}
-	waySudo      = sshWay{"sudo", true, func(u sshtest.Users) string { return u.Login.Name }}
+	wayRoot  = sshWay{"root", false, func(sshtest.Users) string { return "root" }}
+	wayOwner = sshWay{"owner", false, func(u sshtest.Users) string { return u.Login.Name }}
+	waySudo  = sshWay{"sudo", true, func(u sshtest.Users) string { return u.Login.Name }}
 )
 
 // sshFixture is a running sshd, a key every test user may log in with, and
@@ -83,20 +82,20 @@ func (f *sshFixture) target(t *testing.T, way sshWay) Target {
 }
 
 // dirFor returns a fresh directory in which way may create files: root's
-// for root and sudo, the login user's for SFTP as the owner.
+// for root and sudo, the login user's for the owner.
 func (f *sshFixture) dirFor(t *testing.T, way sshWay) string {
 	t.Helper()
-	if way.name == waySFTPOwner.name {
+	if way.name == wayOwner.name {
 		return sshtest.OwnedTempDir(t, f.users.Login)
 	}
 	return sshtest.TempDir(t)
 }
 
 // ownerFor is the owner of the files the tests write with way: the login
-// user for SFTP as the owner, another user (the "wso2" of a real host)
+// user for the owner way, another user (the "wso2" of a real host)
 // otherwise.
 func (f *sshFixture) ownerFor(way sshWay) (uid, gid int) {
-	if way.name == waySFTPOwner.name {
+	if way.name == wayOwner.name {
 		return f.users.Login.UID, f.users.Login.GID
 	}
 	return f.users.Owner.UID, f.users.Owner.GID
@@ -165,7 +164,7 @@ func (f *sshFixture) decorate(t *testing.T, path string, uid, gid int) fileAttrs
 
 func TestSSHKeepsXattrsAndACL(t *testing.T) {
 	f := newSSHFixture(t, sshtest.Options{})
-	for _, way := range []sshWay{waySFTPRoot, waySFTPOwner, waySudo} {
+	for _, way := range []sshWay{wayRoot, wayOwner, waySudo} {
 		t.Run(way.name, func(t *testing.T) {
 			dir := f.dirFor(t, way)
 			path := filepath.Join(dir, "user-mgt.xml")
@@ -192,7 +191,7 @@ func TestSSHKeepsXattrsAndACL(t *testing.T) {
 // the original has none, so the replacement must not either.
 func TestSSHDropsInheritedACL(t *testing.T) {
 	f := newSSHFixture(t, sshtest.Options{})
-	for _, way := range []sshWay{waySFTPRoot, waySudo} {
+	for _, way := range []sshWay{wayRoot, waySudo} {
 		t.Run(way.name, func(t *testing.T) {
 			dir := f.dirFor(t, way)
 			def := inheritedACL(uint32(f.users.Login.UID))
@@ -216,66 +215,104 @@ func TestSSHDropsInheritedACL(t *testing.T) {
 	}
 }
 
+// writerOf is the uid the edit script runs as for way: the owner of its
+// private directories.
+func (f *sshFixture) writerOf(way sshWay) int {
+	if way.name == wayOwner.name {
+		return f.users.Login.UID
+	}
+	return 0
+}
+
+// mkLeftover makes a regular file or, with dir, a private directory
+// (holding the given names) at path, owned by uid, with mode and mtime.
+func mkLeftover(t *testing.T, path string, dir bool, uid int, mode os.FileMode, mtime time.Time, inner ...string) string {
+	t.Helper()
+	var err error
+	if dir {
+		err = os.Mkdir(path, 0o700)
+		for _, n := range inner {
+			if err == nil {
+				err = os.WriteFile(filepath.Join(path, n), []byte("partial"), 0o600)
+			}
+		}
+	} else {
+		err = os.WriteFile(path, []byte("partial"), 0o600)
+	}
+	if err == nil {
+		err = os.Lchown(path, uid, uid)
+	}
+	if err == nil {
+		err = os.Chmod(path, mode)
+	}
+	if err == nil {
+		err = os.Chtimes(path, mtime, mtime)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 func TestSSHRemovesStaleTemps(t *testing.T) {
 	f := newSSHFixture(t, sshtest.Options{})
-	for _, way := range []sshWay{waySFTPRoot, waySFTPOwner, waySudo} {
+	for _, way := range []sshWay{wayRoot, wayOwner, waySudo} {
 		t.Run(way.name, func(t *testing.T) {
 			dir := f.dirFor(t, way)
 			// A name that needs quoting and holds glob characters.
 			base := "it's a $(x) [*].xml"
 			file := filepath.Join(dir, base)
 			writeTestFile(t, file, []byte("old"), 0o644)
-			uid, gid := f.ownerFor(way)
-			if err := os.Chown(file, uid, gid); err != nil {
+			uid, _ := f.ownerFor(way)
+			if err := os.Chown(file, uid, uid); err != nil {
 				t.Fatal(err)
 			}
+			writer := f.writerOf(way)
 			long := time.Now().Add(-2 * staleTempAge)
-			mk := func(name string, mtime time.Time) string {
-				p := filepath.Join(dir, name)
-				writeTestFile(t, p, []byte("partial"), 0o600)
-				if err := os.Lchown(p, uid, gid); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.Chtimes(p, mtime, mtime); err != nil {
-					t.Fatal(err)
-				}
-				return p
+			at := func(suffix string) string { return filepath.Join(dir, "."+base+tempMarker+suffix) }
+			removed := []string{
+				// Temporary files of earlier versions (and of the local
+				// target's, os.CreateTemp's digits).
+				mkLeftover(t, at("123456"), false, uid, 0o600, long),
+				mkLeftover(t, at("4294967295"), false, uid, 0o600, long),
+				// Private directories of killed edits.
+				mkLeftover(t, at("555"), true, writer, 0o700, long, "orig", "new"),
+				mkLeftover(t, at("556"), true, writer, 0o700, long),
 			}
-			stale := mk("."+base+tempMarker+"123456", long)
-			staleOS := mk("."+base+tempMarker+"4294967295", long)
 			keep := []string{
-				mk("."+base+tempMarker+"654321", time.Now()), // a live write's
-				mk(".other.xml"+tempMarker+"1", long),
-				mk("."+base+tempMarker+"backup", long),
-				mk("."+base+".bak"+tempMarker+"1", long),
-				mk("."+base+tempMarker, long),
+				mkLeftover(t, at("654321"), false, uid, 0o600, time.Now()), // a live edit's
+				mkLeftover(t, filepath.Join(dir, ".other.xml"+tempMarker+"1"), false, uid, 0o600, long),
+				mkLeftover(t, at("backup"), false, uid, 0o600, long),
+				mkLeftover(t, filepath.Join(dir, "."+base+".bak"+tempMarker+"1"), false, uid, 0o600, long),
+				mkLeftover(t, at(""), false, uid, 0o600, long),
+				mkLeftover(t, at("557"), true, writer, 0o700, time.Now(), "new"), // a live edit's
+				mkLeftover(t, at("558"), true, f.users.PasswordSudo.UID, 0o700, long, "new"),
+				mkLeftover(t, at("777"), true, writer, 0o755, long),
 			}
-			staleDir := filepath.Join(dir, "."+base+tempMarker+"777")
-			if err := os.Mkdir(staleDir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			staleLink := filepath.Join(dir, "."+base+tempMarker+"778")
+			staleLink := at("778")
 			if err := os.Symlink(keep[1], staleLink); err != nil {
 				t.Fatal(err)
 			}
-			for _, p := range []string{staleDir, staleLink} {
-				if err := unix.Lutimes(p, []unix.Timeval{unix.NsecToTimeval(long.UnixNano()), unix.NsecToTimeval(long.UnixNano())}); err != nil {
-					t.Fatal(err)
-				}
+			tv := unix.NsecToTimeval(long.UnixNano())
+			if err := unix.Lutimes(staleLink, []unix.Timeval{tv, tv}); err != nil {
+				t.Fatal(err)
 			}
-			keep = append(keep, staleDir, staleLink)
+			keep = append(keep, staleLink)
+			// One with a file the provider never makes: emptied of
+			// orig and new, kept with the rest.
+			odd := mkLeftover(t, at("559"), true, writer, 0o700, long, "orig", "new", "other")
 
 			if err := writeAll(context.Background(), f.target(t, way), file, []byte("new")); err != nil {
 				t.Fatal(err)
 			}
-			for _, p := range []string{stale, staleOS} {
+			for _, p := range append(removed, filepath.Join(odd, "orig"), filepath.Join(odd, "new")) {
 				if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
-					t.Errorf("stale temporary file %s not removed: %v", filepath.Base(p), err)
+					t.Errorf("stale %s not removed: %v", strings.TrimPrefix(p, dir), err)
 				}
 			}
-			for _, p := range keep {
+			for _, p := range append(keep, filepath.Join(odd, "other"), filepath.Join(keep[5], "new")) {
 				if _, err := os.Lstat(p); err != nil {
-					t.Errorf("%s should have been kept: %v", filepath.Base(p), err)
+					t.Errorf("%s should have been kept: %v", strings.TrimPrefix(p, dir), err)
 				}
 			}
 			assertContent(t, file, []byte("new"))
@@ -283,9 +320,49 @@ func TestSSHRemovesStaleTemps(t *testing.T) {
 	}
 }
 
+// A private directory that the pool knows was left by an edit whose
+// session died is removed by the next edit of the file at once, although
+// it is not a minute old: the guarantee of the fault trials (no leftovers
+// after the next write).
+func TestSSHRemovesOrphanAtOnce(t *testing.T) {
+	f := newSSHFixture(t, sshtest.Options{})
+	for _, way := range []sshWay{wayOwner, waySudo} {
+		t.Run(way.name, func(t *testing.T) {
+			dir := f.dirFor(t, way)
+			file := filepath.Join(dir, "carbon.xml")
+			writeTestFile(t, file, []byte("old"), 0o644)
+			uid, gid := f.ownerFor(way)
+			if err := os.Chown(file, uid, gid); err != nil {
+				t.Fatal(err)
+			}
+			orphan := mkLeftover(t, filepath.Join(dir, tempPrefix("carbon.xml")+"42"), true, f.writerOf(way), 0o700, time.Now(), "orig", "new")
+			other := mkLeftover(t, filepath.Join(dir, tempPrefix("carbon.xml")+"43"), true, f.writerOf(way), 0o700, time.Now(), "new")
+			tg := f.target(t, way)
+			st, ok := tg.(*sshTarget)
+			if !ok {
+				t.Fatalf("target is %T", tg)
+			}
+			st.entry.addOrphans(way.sudo, file, "42")
+			if err := writeAll(context.Background(), tg, file, []byte("new")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Lstat(orphan); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the orphan was not removed: %v", err)
+			}
+			if _, err := os.Lstat(other); err != nil {
+				t.Errorf("a fresh private directory the pool did not name was removed: %v", err)
+			}
+			if got := st.entry.takeOrphans(way.sudo, file); len(got) != 0 {
+				t.Errorf("orphans left on the list: %v", got)
+			}
+		})
+	}
+}
+
 // A host where the login user cannot run commands, or has no GNU cp: the
-// SFTP path cannot keep ACLs and extended attributes, so it refuses to
-// write, says why, and leaves the file and the directory as they were.
+// edit script cannot run or cannot keep ACLs and extended attributes, so
+// the edit fails, says why, and leaves the file and the directory as they
+// were. Reads over SFTP still work.
 func TestSSHAttrsCommandUnavailable(t *testing.T) {
 	fake := sshtest.TempDir(t)
 	// BusyBox's cp, as far as this test is concerned.
@@ -298,26 +375,30 @@ func TestSSHAttrsCommandUnavailable(t *testing.T) {
 		config []string
 		want   []string
 	}{
-		{"sftp only", []string{"ForceCommand internal-sftp"}, []string{"did not run the command", "internal-sftp", "sudo = true"}},
+		{"sftp only", []string{"ForceCommand internal-sftp"}, []string{"did not run the command", "internal-sftp", "allow " + sshtest.LoginUser + " to run commands"}},
 		{"no GNU cp", []string{"SetEnv PATH=" + fake + ":/usr/bin:/bin"}, []string{"--attributes-only", "GNU coreutils"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := newSSHFixture(t, sshtest.Options{ExtraConfig: c.config})
-			dir := f.dirFor(t, waySFTPOwner)
+			dir := f.dirFor(t, wayOwner)
 			path := filepath.Join(dir, "carbon.xml")
 			writeTestFile(t, path, []byte("<old/>"), 0o640)
-			uid, gid := f.ownerFor(waySFTPOwner)
+			uid, gid := f.ownerFor(wayOwner)
 			if err := os.Chown(path, uid, gid); err != nil {
 				t.Fatal(err)
 			}
-			tg := f.target(t, waySFTPOwner)
+			tg := f.target(t, wayOwner)
 			if got, err := tg.ReadFile(context.Background(), path); err != nil || string(got) != "<old/>" {
 				t.Fatalf("ReadFile = %q, %v", got, err)
 			}
+			start := time.Now()
 			err := writeAll(context.Background(), tg, path, []byte("<new/>"))
 			if err == nil {
-				t.Fatal("WriteFile succeeded")
+				t.Fatal("EditFile succeeded")
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("the failure took %v", d)
 			}
 			for _, w := range append(c.want, path, f.srv.Addr(), "not changed") {
 				if !strings.Contains(err.Error(), w) {
@@ -330,112 +411,37 @@ func TestSSHAttrsCommandUnavailable(t *testing.T) {
 	}
 }
 
-// The sudo path removes what the SFTP path left and the other way round:
-// one naming for both (tempname.go).
-func TestSSHSudoAndSFTPShareTempNaming(t *testing.T) {
+// What the local target and earlier versions leave behind is removed by
+// the edit script too: one naming for all (tempname.go).
+func TestSSHRemovesLeftoversOfOtherPaths(t *testing.T) {
 	f := newSSHFixture(t, sshtest.Options{})
-	dir := f.dirFor(t, waySFTPOwner)
-	file := filepath.Join(dir, "f.xml")
-	writeTestFile(t, file, []byte("old"), 0o644)
-	uid, gid := f.ownerFor(waySFTPOwner)
-	if err := os.Chown(file, uid, gid); err != nil {
-		t.Fatal(err)
-	}
-	long := time.Now().Add(-2 * staleTempAge)
-	for _, way := range []sshWay{waySFTPOwner, waySudo} {
-		// A leftover named exactly as the other path names them.
-		var name string
-		if way.sudo {
-			name = tempPrefix("f.xml") + newTempSuffix()
-		} else {
-			tmp, err := os.CreateTemp(dir, tempPrefix("f.xml")+"*") // as local.go makes them
+	for _, way := range []sshWay{wayOwner, waySudo} {
+		t.Run(way.name, func(t *testing.T) {
+			dir := f.dirFor(t, way)
+			file := filepath.Join(dir, "f.xml")
+			writeTestFile(t, file, []byte("old"), 0o644)
+			uid, gid := f.ownerFor(way)
+			if err := os.Chown(file, uid, gid); err != nil {
+				t.Fatal(err)
+			}
+			long := time.Now().Add(-2 * staleTempAge)
+			// A temporary file as os.CreateTemp names them (earlier local
+			// versions), one as earlier SSH versions did, and a private
+			// directory of the local target.
+			tmp, err := os.CreateTemp(dir, tempPrefix("f.xml")+"*")
 			if err != nil {
 				t.Fatal(err)
 			}
 			tmp.Close()
-			name = filepath.Base(tmp.Name())
-		}
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte("partial"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(p, long, long); err != nil {
-			t.Fatal(err)
-		}
-		if err := writeAll(context.Background(), f.target(t, way), file, []byte(way.name)); err != nil {
-			t.Fatal(err)
-		}
-		if left := tempLeftovers(t, dir); len(left) > 0 {
-			t.Errorf("%s: left %v", way.name, left)
-		}
-	}
-}
-
-// The sweep of stale temporary files exists twice, in Go (removeStaleTemps,
-// removeStaleTempsSFTP) and in sh (shTempSweep, for sudo): both must remove
-// exactly the same files.
-func TestTempSweepAgreesWithGo(t *testing.T) {
-	base := "it's a $(x) [*].xml"
-	long := time.Now().Add(-2 * staleTempAge)
-	names := map[string]time.Time{
-		base:                          long,
-		"." + base + tempMarker + "1": long,
-		"." + base + tempMarker + "12345678901234567890": long,
-		"." + base + tempMarker + "2":                    time.Now(),
-		"." + base + tempMarker + "3":                    time.Now().Add(-staleTempAge + 5*time.Second),
-		"." + base + tempMarker:                          long,
-		"." + base + tempMarker + "x1":                   long,
-		"." + base + tempMarker + "1x":                   long,
-		"." + base + tempMarker + "1 2":                  long,
-		"." + base + tempMarker + "*":                    long,
-		"." + base + ".x" + tempMarker + "1":             long,
-		".other" + tempMarker + "1":                      long,
-		base + tempMarker + "1":                          long,
-	}
-	mkdir := func() string {
-		dir := t.TempDir()
-		for n, mt := range names {
-			p := filepath.Join(dir, n)
-			if err := os.WriteFile(p, nil, 0o600); err != nil {
+			mkLeftover(t, tmp.Name(), false, uid, 0o600, long)
+			mkLeftover(t, filepath.Join(dir, tempPrefix("f.xml")+newTempSuffix()), false, uid, 0o600, long)
+			mkLeftover(t, filepath.Join(dir, tempPrefix("f.xml")+newTempSuffix()), true, f.writerOf(way), 0o700, long, newFileName)
+			if err := writeAll(context.Background(), f.target(t, way), file, []byte(way.name)); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.Chtimes(p, mt, mt); err != nil {
-				t.Fatal(err)
+			if left := tempLeftovers(t, dir); len(left) > 0 {
+				t.Errorf("left %v", left)
 			}
-		}
-		for _, sub := range []string{"." + base + tempMarker + "9"} { // a directory: kept
-			if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chtimes(filepath.Join(dir, sub), long, long); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return dir
-	}
-	list := func(dir string) []string {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, e := range entries {
-			out = append(out, e.Name())
-		}
-		return out
-	}
-
-	goDir, shDir := mkdir(), mkdir()
-	removeStaleTemps(goDir, base, time.Now())
-	cmd := exec.Command("sh", "-c", "d=$1 b=$2\n"+shTempSweep, "sweep", shDir, base)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("sweep script: %v: %s", err, out)
-	}
-	gotGo, gotSh := list(goDir), list(shDir)
-	if !slices.Equal(gotGo, gotSh) {
-		t.Errorf("Go kept %q\nsh kept %q", gotGo, gotSh)
-	}
-	if len(gotGo) != len(names)+1-2 {
-		t.Errorf("Go kept %d of %d entries, want all but the two stale ones: %q", len(gotGo), len(names)+1, gotGo)
+		})
 	}
 }

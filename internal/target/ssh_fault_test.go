@@ -14,10 +14,10 @@ import (
 	"github.com/portoffset/terraform-provider-apim/internal/sshtest"
 )
 
-// The SSH write paths' fault seam and fault trials; see fault_test.go for
-// the invariant and the output format.
+// The SSH edit's fault seam and fault trials; see fault_test.go for the
+// invariant and the output format.
 
-var sshWriteWays = []sshWay{waySFTPRoot, waySFTPOwner, waySudo}
+var sshWriteWays = []sshWay{wayRoot, wayOwner, waySudo}
 
 // sshWritten sets up a file for way in a fresh directory with old content
 // and the full set of attributes, and returns its path and attributes.
@@ -42,14 +42,15 @@ func TestSSHWriteStages(t *testing.T) {
 				switch stage {
 				case stageTempWritten:
 					// The new file is complete, with every attribute,
-					// next to the untouched original.
+					// in the private directory next to the untouched
+					// original.
 					assertContent(t, path, old)
 					temps := tempLeftovers(t, dir)
 					if len(temps) != 1 {
-						t.Errorf("at %s: temporary files %v, want one", stage, temps)
+						t.Errorf("at %s: private directories %v, want one", stage, temps)
 						return nil
 					}
-					tmp := filepath.Join(dir, temps[0])
+					tmp := filepath.Join(dir, temps[0], newFileName)
 					assertContent(t, tmp, newContent)
 					if got := readAttrs(t, tmp); !got.equal(want) {
 						t.Errorf("at %s: the temporary file has attributes %+v, want %+v", stage, got, want)
@@ -119,27 +120,28 @@ func TestSSHWriteFaults(t *testing.T) {
 }
 
 // TestSSHFaultTrials kills the sshd processes serving the connection (the
-// per-connection sshd, and sftp-server or sudo and the write script under
-// it) at a random moment of a write of 1-4 MiB, as a network drop or an OOM
-// kill on the host would, -fault-trials times per way (SFTP, sudo).
-// Each trial records what the file holds right after the kill, lets the
-// interrupted WriteFile finish (it reconnects once and retries by itself;
-// in half the trials that retry is killed too, so the write fails and
-// leaves its temporary file), then makes the next write through the same
-// Pool and checks the invariant, which includes that this next write
-// removed any temporary file left.
+// per-connection sshd, and sudo and the edit script under it) at a random
+// moment of an edit of 1-4 MiB, as a network drop or an OOM kill on the
+// host would, -fault-trials times per way (the login user's own file,
+// sudo). Each trial records what the file holds right after the kill,
+// lets the interrupted edit finish (it reconnects once and retries by
+// itself; in half the trials that retry is killed too, so the edit fails
+// and leaves its private directory, which SIGKILL gives no trap the chance
+// to remove), then makes the next edit through the same Pool and checks
+// the invariant, which includes that this next edit removed anything left
+// (the pool names the dead attempts' private directories to it).
 //
-// The SFTP trials log in as the file's owner rather than root: root's login
-// shell on the test machines is bash, whose .bashrc may run tools (pyenv
-// rehash) that take a lock file, and a kill at the wrong moment leaves that
-// lock behind and stalls every later root command on the machine. The
-// write path is the same code for root and non-root.
+// The trials without sudo log in as the file's owner rather than root:
+// root's login shell on the test machines is bash, whose .bashrc may run
+// tools (pyenv rehash) that take a lock file, and a kill at the wrong
+// moment leaves that lock behind and stalls every later root command on
+// the machine. The edit script is the same for root and non-root.
 func TestSSHFaultTrials(t *testing.T) {
 	f := newSSHFixture(t, sshtest.Options{})
 	for _, c := range []struct {
 		label string
 		way   sshWay
-	}{{"sftp", waySFTPOwner}, {"sudo", waySudo}} {
+	}{{"ssh", wayOwner}, {"sudo", waySudo}} {
 		t.Run(c.label, func(t *testing.T) {
 			sshKillTrials(t, f, c.way, c.label)
 		})

@@ -279,3 +279,9 @@ func containsKey(keys []ssh.PublicKey, k ssh.PublicKey) bool {
 	b := k.Marshal()
 	return slices.ContainsFunc(keys, func(x ssh.PublicKey) bool { return bytes.Equal(x.Marshal(), b) })
 }
+
+// shellQuote quotes s as one word for a POSIX shell, for a command the
+// user is advised to run.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

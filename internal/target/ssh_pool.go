@@ -47,7 +47,7 @@ func NewPool() *Pool {
 
 // Target returns the Target for cfg. It parses keys, certificates and
 // host_key, so configuration mistakes are reported here, but does not
-// connect: the connection is made by the first ReadFile or WriteFile.
+// connect: the connection is made by the first ReadFile or EditFile.
 func (p *Pool) Target(cfg SSHConfig) (Target, error) {
 	n, err := cfg.normalized()
 	if err != nil {
@@ -118,42 +118,46 @@ type poolEntry struct {
 	hangups int
 
 	orphanMu sync.Mutex
-	orphans  []orphanTemp
+	orphans  []orphan
 }
 
-// orphanTemp is the temporary file of a write that gave up because the
-// connection broke (twice: WriteFile retries once), so it could not remove
-// the file itself. The next write on the host, over a new connection,
-// removes it (removeOrphans), whatever its age; the age-based sweep
-// (staleTempAge) is only for files of processes that died.
-type orphanTemp struct {
-	sudo bool
-	// path is the temporary file on the SFTP path; on the sudo path, the
-	// file being written, as given (the directory is resolved on the host).
-	path   string
-	suffix string // the sudo path's DIGITS (tempname.go)
+// orphan is the private directory (tempname.go) of an edit whose session
+// ended without its script cleaning up: the connection broke, or the
+// script was killed, so its EXIT trap never ran. The next edit of the same
+// file with the same privilege (the directory belongs to root with sudo, to
+// the login user without) names it to its script, which removes it at once
+// (shSweep) instead of a minute later, when it would be stale by age. An
+// orphan whose file now resolves elsewhere is left to that age-based sweep
+// in its own directory.
+type orphan struct {
+	sudo   bool
+	path   string // the file being edited, as given
+	suffix string // the private directory's DIGITS
 }
 
 // maxOrphans bounds the list on a host that keeps failing; the age-based
 // sweep covers what does not fit.
 const maxOrphans = 256
 
-func (e *poolEntry) addOrphan(o orphanTemp) {
+func (e *poolEntry) addOrphans(sudo bool, path string, suffixes ...string) {
 	e.orphanMu.Lock()
 	defer e.orphanMu.Unlock()
-	if len(e.orphans) < maxOrphans {
-		e.orphans = append(e.orphans, o)
+	for _, s := range suffixes {
+		if len(e.orphans) < maxOrphans {
+			e.orphans = append(e.orphans, orphan{sudo: sudo, path: path, suffix: s})
+		}
 	}
 }
 
-// takeOrphans removes and returns the orphans of the sudo or the SFTP path.
-func (e *poolEntry) takeOrphans(sudo bool) []orphanTemp {
+// takeOrphans removes and returns the suffixes of the orphans of path.
+func (e *poolEntry) takeOrphans(sudo bool, path string) []string {
 	e.orphanMu.Lock()
 	defer e.orphanMu.Unlock()
-	var took, kept []orphanTemp
+	var took []string
+	kept := e.orphans[:0]
 	for _, o := range e.orphans {
-		if o.sudo == sudo {
-			took = append(took, o)
+		if o.sudo == sudo && o.path == path {
+			took = append(took, o.suffix)
 		} else {
 			kept = append(kept, o)
 		}

@@ -1,0 +1,305 @@
+package target
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// Running the scripts of ssh_scripts.go: one exec session each, the
+// constant command line, the script and its arguments on stdin, and the
+// messages on stdout. -n makes sudo fail at once instead of prompting for a
+// password nobody will type.
+
+const (
+	// maxPreamble bounds what the login shell's rc files may print before
+	// outputMarker; maxLine a message line; maxFailure the fields of an F
+	// message; maxStderr what is kept of stderr for diagnostics.
+	maxPreamble = 64 << 10
+	maxLine     = 4 << 10
+	maxFailure  = 64 << 10
+	maxStderr   = 16 << 10
+)
+
+// checkSSHPath refuses, before anything is sent, a path the scripts could
+// not take safely: one that is not absolute (the walk starts at "/", so
+// every directory on the way is checked) or holds a control character (an
+// argument is a line of stdin, so a newline would end it early; other
+// control characters have no place in a configuration file's path and can
+// forge lines of a diagnostic).
+func (t *sshTarget) checkSSHPath(op, p string) error {
+	switch {
+	case !strings.HasPrefix(p, "/"):
+		return &sshError{op: op, path: quoteForMessage(p), target: t.String(), detail: fmt.Sprintf(
+			"the path %s is not absolute; give the file's full path", strconv.Quote(p))}
+	case strings.ContainsFunc(p, isControl):
+		return &sshError{op: op, path: strconv.Quote(p), target: t.String(), detail: fmt.Sprintf(
+			"the path %s holds a control character (a newline, a tab, ...), which the provider does not pass to the host; "+
+				"nothing was read or written. Rename the file or the directory, or fix the path in the configuration", strconv.Quote(p))}
+	}
+	return nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// shown makes a name the host reported safe to print: valid UTF-8, and
+// Go-quoted when it holds control characters or quotes (quoteForMessage),
+// so a hostile name cannot forge lines of a diagnostic.
+func shown(name string) string {
+	return quoteForMessage(strings.ToValidUTF8(name, "\uFFFD"))
+}
+
+// scriptRun is one running script.
+type scriptRun struct {
+	t       *sshTarget
+	s       *ssh.Session
+	release func()
+	stdin   io.WriteCloser
+	out     *bufio.Reader
+	stderr  tailBuffer
+	marker  bool // outputMarker was seen
+	ended   bool
+	// exited: end learned the exit status, status. 128 and more means a
+	// signal ended the script (its trap did not run).
+	exited bool
+	status int
+}
+
+// startScript starts script with args (one line each) on c. The error is
+// only for a session that could not start.
+func (t *sshTarget) startScript(c *sshConn, script string, args ...string) (*scriptRun, error) {
+	s, release, err := c.session()
+	if err != nil {
+		return nil, err
+	}
+	r := &scriptRun{t: t, s: s, release: release}
+	if r.stdin, err = s.StdinPipe(); err != nil {
+		release()
+		return nil, err
+	}
+	stdout, err := s.StdoutPipe()
+	if err != nil {
+		release()
+		return nil, err
+	}
+	r.out = bufio.NewReaderSize(stdout, 64<<10)
+	s.Stderr = &r.stderr
+	cmd := shCommand
+	if t.cfg.Sudo {
+		cmd = "sudo -n " + cmd
+	}
+	if err := s.Start(cmd); err != nil {
+		release()
+		return nil, err
+	}
+	var in bytes.Buffer
+	fmt.Fprintf(&in, "%d\n%s", len(script), script)
+	for _, a := range args {
+		in.WriteString(a)
+		in.WriteByte('\n')
+	}
+	// A failed write shows as the end of the output, which next reports
+	// with what the host said.
+	_ = r.send(in.Bytes())
+	return r, nil
+}
+
+// send writes b to the script's stdin.
+func (r *scriptRun) send(b []byte) error {
+	_, err := r.stdin.Write(b)
+	return err
+}
+
+// scriptMsg is one message of a script (ssh_scripts.go): kind 'R', 'W',
+// 'D' or 'F' with the rest of its line in arg and, for 'F', the fields; or
+// kind 0, the end of the output.
+type scriptMsg struct {
+	kind   byte
+	arg    string
+	fields []string
+}
+
+// next reads the next message. The error is for a connection that failed
+// (or a protocol the client does not understand); the end of the output is
+// the message of kind 0.
+func (r *scriptRun) next() (scriptMsg, error) {
+	for !r.marker {
+		line, err := readLine(r.out, maxPreamble)
+		if errors.Is(err, io.EOF) {
+			return scriptMsg{}, nil
+		}
+		if err != nil {
+			return scriptMsg{}, err
+		}
+		r.marker = strings.HasSuffix(line, strings.TrimSuffix(outputMarker, "\n"))
+	}
+	line, err := readLine(r.out, maxLine)
+	if errors.Is(err, io.EOF) {
+		return scriptMsg{}, nil
+	}
+	if err != nil {
+		return scriptMsg{}, err
+	}
+	kind, arg, _ := strings.Cut(line, " ")
+	if len(kind) != 1 || !strings.Contains("RWDF", kind) {
+		return scriptMsg{}, fmt.Errorf("unexpected output from the script on the host: %q", shown(line))
+	}
+	m := scriptMsg{kind: kind[0], arg: arg}
+	if m.kind == 'F' {
+		rest, err := io.ReadAll(io.LimitReader(r.out, maxFailure))
+		if err != nil {
+			return scriptMsg{}, err
+		}
+		m.fields = strings.Split(strings.TrimSuffix(string(rest), "\x00"), "\x00")
+	}
+	return m, nil
+}
+
+// readLine reads one line of at most limit bytes, without its newline.
+func readLine(br *bufio.Reader, limit int) (string, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		line = append(line, chunk...)
+		if len(line) > limit {
+			return "", fmt.Errorf("a line of more than %d bytes from the host", limit)
+		}
+		if err == nil {
+			return string(line[:len(line)-1]), nil
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return "", err
+		}
+	}
+}
+
+// content reads n bytes of file content.
+func (r *scriptRun) content(n int64) ([]byte, error) {
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(r.out, buf); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = io.EOF
+		}
+		return nil, err
+	}
+	return buf, nil
+}
+
+// end closes the script's stdin (a script waiting for an answer takes
+// that as "abort"), drains its output, waits for it and frees the session.
+// It returns nil once the exit status is known (in r.status), the error
+// otherwise: the connection broke, or the host sent no exit status.
+func (r *scriptRun) end() error {
+	if r.ended {
+		if !r.exited {
+			return io.EOF
+		}
+		return nil
+	}
+	r.ended = true
+	defer r.release()
+	_ = r.stdin.Close()
+	// The scripts print nothing after a failure message or D; this only
+	// empties the channel so that the exit status can arrive.
+	_, _ = io.Copy(io.Discard, io.LimitReader(r.out, 1<<20))
+	err := r.s.Wait()
+	var exit *ssh.ExitError
+	switch {
+	case err == nil:
+		r.exited, r.status = true, 0
+	case errors.As(err, &exit):
+		r.exited, r.status = true, exit.ExitStatus()
+	default:
+		return err
+	}
+	return nil
+}
+
+// cleanedUp reports whether the script ended by itself, so that its EXIT
+// trap removed what it made.
+func (r *scriptRun) cleanedUp() bool { return r.exited && r.status < 128 }
+
+// failure ends the run after message m (which was not the one expected),
+// or after the read error readErr, and returns the error to report. A
+// failure the script named (F) is classified by scriptErr; a connection
+// that broke is returned as it is, for sshTarget.do to reconnect.
+func (r *scriptRun) failure(op, p string, m scriptMsg, readErr error) error {
+	waitErr := r.end()
+	switch {
+	case m.kind == 'F':
+		return r.t.scriptErr(op, p, m.arg, m.fields, r.stderr.String())
+	case readErr != nil:
+		return readErr
+	case waitErr != nil:
+		return waitErr
+	case !r.marker:
+		return r.t.notRun(op, p, r.status, r.stderr.String())
+	case m.kind == 0:
+		return &sshError{op: op, path: p, target: r.t.String(), detail: fmt.Sprintf(
+			"the script on the host ended early (exit status %d%s)%s", r.status, stderrPart(r.stderr.String()), r.t.unchanged(op))}
+	default:
+		return &sshError{op: op, path: p, target: r.t.String(), detail: fmt.Sprintf(
+			"unexpected message %q from the script on the host%s", string(m.kind), r.t.unchanged(op))}
+	}
+}
+
+// unchanged is what a failure before the rename means for the file.
+func (t *sshTarget) unchanged(op string) string {
+	if op == "edit" {
+		return "; nothing was written, the file was not changed"
+	}
+	return ""
+}
+
+// stderrPart is ": " and the tools' messages, or "".
+func stderrPart(stderr string) string {
+	if stderr == "" {
+		return ""
+	}
+	return ": " + stderr
+}
+
+// tailBuffer keeps the first maxStderr bytes written to it, for
+// diagnostics; the rest is dropped. It is written by the session's copy
+// goroutine and read after Wait.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *tailBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if room := maxStderr - b.buf.Len(); room > 0 {
+		b.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
+// String is the messages, one line each joined by "; ", made printable:
+// tools quote names in their messages, but a name may still hold bytes
+// that should not reach a terminal.
+func (b *tailBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var lines []string
+	for line := range strings.SplitSeq(b.buf.String(), "\n") {
+		line = strings.TrimSpace(strings.Map(func(r rune) rune {
+			if isControl(r) {
+				return '?'
+			}
+			return r
+		}, strings.ToValidUTF8(line, "\uFFFD")))
+		if line != "" {
+			lines = append(lines, line)
+		}
+	}
+	return strings.Join(lines, "; ")
+}

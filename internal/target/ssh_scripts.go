@@ -1,0 +1,350 @@
+package target
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The scripts the SSH target runs on the host, in POSIX sh with GNU
+// coreutils (stat -c, head -c, cp --attributes-only, mv -T, dd iflag=),
+// as root through sudo -n or as the login user.
+//
+// Every exec runs the one constant command shCommand, which reads the
+// script from stdin. The login shell (sh, bash, dash, fish, tcsh, zsh)
+// parses only that fixed string, whose meaning is the same in all of them:
+// single quotes, no backslash, no "!", no newline. Nothing derived from a
+// path is ever part of a command line. stdin carries, in order:
+//
+//	LEN "\n" SCRIPT          the script, LEN bytes, read by dd bs=1
+//	ARG "\n" ...             its arguments, one line each (read -r), so
+//	                         no argument holds a newline; sshPathErr
+//	                         refuses paths with control characters
+//	then the conversation    answers of the client, lines and "N\n" +
+//	                         N bytes of data (head -c N, which GNU head
+//	                         reads exactly)
+//
+// read -r and dd bs=1 read a pipe byte by byte, so neither consumes what
+// follows. stdout starts with outputMarker (rc files of the login shell
+// may print before the command runs; nothing before the marker is ever
+// taken for content) and then carries the script's messages, one line
+// each:
+//
+//	R SIZE "\n" + SIZE bytes   the content read (ReadFile: "R\n" and the
+//	                           content up to the end of output)
+//	W "\n"                     the new file is ready next to the original
+//	D "\n"                     done (renamed, or nothing to do)
+//	F CODE "\n" FIELD "\0"...  failure, with the names it is about; NUL
+//	                           is the one byte no name can hold
+//
+// Tools' own messages go to stderr, which is kept for diagnostics only.
+
+// shCommand is the whole command line of every exec. Fixed, so it can be
+// checked once against every login shell (TestSSHLoginShells).
+const shCommand = `sh -c 'read -r n && eval "$(dd bs=1 count="$n" 2>/dev/null)"'`
+
+// outputMarker starts the output of a script. The login shell runs the
+// user's rc files before the command, and one that prints something (a
+// banner, a "pyenv" warning) would otherwise end up in front of the
+// file's content, and from there in the edited file.
+const outputMarker = "apim:OUTPUT\n"
+
+// shMaxLinks is how many symbolic links one resolution follows before
+// failing with ELOOP, as the kernel (MAXSYMLINKS) and walkLocal do.
+const shMaxLinks = 40
+
+// withLimits puts MaxFileSize (MAXSIZE) and one byte more (MAXSIZE1) into a
+// script: the texts stay readable, and a change of MaxFileSize reaches
+// every script.
+func withLimits(script string) string {
+	return strings.NewReplacer("MAXSIZE1", strconv.Itoa(MaxFileSize+1), "MAXSIZE", strconv.Itoa(MaxFileSize)).Replace(script)
+}
+
+// shPrelude starts every script: C locale (byte lengths, English tool
+// messages), no globbing of unquoted expansions, files private to the
+// writer while they are made, the writer's uid for the trust rule, the
+// marker, and fail, which reports a failure code with its fields and exits
+// with status 3 (the EXIT trap, where set, cleans up).
+const shPrelude = `LC_ALL=C; export LC_ALL
+set -f
+umask 077
+nl='
+'
+w=$(id -u) || exit 5
+printf 'apim:OUTPUT\n'
+fail() {
+	printf 'F %s\n' "$1"
+	shift
+	for a do printf '%s\0' "$a"; done
+	exit 3
+}
+`
+
+// shTrustWalk is trust.go's rule in sh: walk "$1" from "/" one entry at a
+// time with the working directory as the pinned directory, as walkLocal
+// does with descriptors, recording the controllers of every entry read,
+// and fail UNSAFE unless every controller seen also controls the file at
+// the end. It leaves the working directory at the file's directory and
+// sets b (the file's name there), e (its resolved path), D (the
+// directory's dev:ino), fi (the file's dev:ino), fs (its size).
+//
+// A component is split off with parameter expansion, never by field
+// splitting, so names may hold any byte but NUL and "/". A link is read
+// with readlink -n and a sentinel "." (command substitution drops
+// trailing newlines, which a link target may end in) and spliced in front
+// of the rest. One stat call per component gives the directory's owner,
+// group and mode and the entry's owner and type, without following it.
+// Races do not matter for the rule: a directory without controllers cannot
+// change, and the controllers of one that can are recorded before its
+// entry is used; the final check is on the real final directory.
+var shTrustWalk = `ctl() {
+	cs=
+	addu "$du"
+	if [ $((dm & 512)) -ne 0 ]; then addu "$eu"; return; fi
+	[ $((dm & 16)) -eq 0 ] || cs="$cs g:$dg"
+	[ $((dm & 2)) -eq 0 ] || cs="$cs o"
+}
+addu() {
+	[ "$1" = 0 ] || [ "$1" = "$w" ] || case " $cs " in *" u:$1 "*) ;; *) cs="$cs u:$1";; esac
+}
+record() {
+	ctl
+	for x in $cs; do
+		case $x in *:*) v=ix_${x%%:*}_${x#*:};; *) v=ix_$x;; esac
+		eval "i=\${$v:-}"
+		if [ -z "$i" ]; then
+			ns=$((ns + 1))
+			i=$ns
+			eval "$v=\$i sc_$i=\$x"
+		fi
+		eval "se_$i=\$1"
+	done
+}
+ctlname() {
+	case $1 in
+	u:*) getent passwd "${1#u:}" 2>/dev/null | cut -d: -f1;;
+	g:*) getent group "${1#g:}" 2>/dev/null | cut -d: -f1;;
+	esac
+}
+norm() {
+	while :; do
+		case $rest in
+		/*) rest=${rest#/};;
+		./*) rest=${rest#./};;
+		.) rest=;;
+		*) return;;
+		esac
+	done
+}
+nofile() {
+	m=$(stat -c %u -- "$2" 2>&1 >/dev/null)
+	case $m in
+	*'No such file'*) fail ENOENT "$1";;
+	*'Permission denied'*) fail EACCES "$1";;
+	*) fail EWALK "$1" "$m";;
+	esac
+}
+walk() {
+	rest=$1 hops=0 ns=0
+	case $rest in /*) ;; *) fail ENOTABS "$rest";; esac
+	cd -P / || fail EACCES /
+	while :; do
+		norm
+		[ -n "$rest" ] || fail ENOTREG "$PWD" 16384
+		case $rest in
+		*/*) c=${rest%%/*} rest=${rest#*/};;
+		*) c=$rest rest=;;
+		esac
+		norm
+		if [ "$c" = .. ]; then
+			sv=$(stat -c '%u %g %f' -- . ..) || nofile "$PWD/.." ..
+			set -- $sv
+			cu=$1 du=$4 dg=$5 dm=$((0x$6 & 4095)) eu=$1 e=$PWD
+			cd -P .. || fail EACCES "$e/.."
+			record "$e"
+			continue
+		fi
+		e=${PWD%/}/$c
+		sv=$(stat -c '%u %g %f %s %d:%i' -- . "./$c" 2>/dev/null) || nofile "$e" "./$c"
+		set -- $sv
+		du=$1 dg=$2 dm=$((0x$3 & 4095)) D=$5 eu=$6 et=$((0x$8 & 61440)) fs=$9 fi=${10}
+		case $et in
+		40960)
+			record "$e"
+			hops=$((hops + 1))
+			[ "$hops" -le ` + strconv.Itoa(shMaxLinks) + ` ] || fail ELOOP "$e"
+			t=$(readlink -n -- "./$c" && echo .) || fail EWALK "$e"
+			t=${t%.}
+			[ -n "$t" ] || fail ENOENT "$e"
+			case $rest in '') rest=$t;; *) rest=$t/$rest;; esac
+			case $t in /*) cd -P / || fail EACCES /;; esac
+			continue;;
+		16384)
+			[ -n "$rest" ] || fail ENOTREG "$e" 16384
+			record "$e"
+			cd -P -- "./$c" || fail EACCES "$e"
+			continue;;
+		esac
+		[ -z "$rest" ] || fail ENOTDIR "$e" "$et"
+		break
+	done
+	ctl
+	i=0
+	while [ "$i" -lt "$ns" ]; do
+		i=$((i + 1))
+		eval "x=\$sc_$i"
+		case " $cs " in
+		*" $x "*) ;;
+		*) eval "y=\$se_$i"; fail UNSAFE "$x" "$y" "$e" "$(ctlname "$x")";;
+		esac
+	done
+	[ "$et" = 32768 ] || fail ENOTREG "$e" "$et"
+	[ "$fs" -le MAXSIZE ] || fail TOOBIG "$e" "$fs"
+	b=$c
+}
+`
+
+// shSweep removes what killed edits of "$b" left in the working directory
+// (the file's, pinned by shTrustWalk): entries named tempPrefix(b) + digits
+// (isTempName) that are regular files (the temporary files of earlier
+// versions) or private directories of the writer (owned by it, mode
+// 0700), unmodified for staleTempAge, or named by the client in $orphans
+// (the private directories of its own attempts whose session broke, which
+// need not wait). A directory is entered without following links (in a
+// subshell, so a wrong one cannot move this shell anywhere), checked again
+// from inside, emptied of orig and new only, and removed; nothing else is
+// ever removed and no link is followed. Errors are ignored: cleanup must
+// never stop an edit. sweepStaleTemps (local) is the same rule in Go;
+// TestTempSweepAgreesWithGo checks the two against each other.
+var shSweep = `sweep() {
+	now=$(date +%s)
+	set +f
+	for x in "./.$b` + tempMarker + `"*; do
+		set -f
+		k=${x#"./.$b` + tempMarker + `"}
+		case $k in ''|*[!0-9]*) continue;; esac
+		[ ! -L "$x" ] || continue
+		if [ -f "$x" ]; then
+			m=$(stat -c %Y -- "$x" 2>/dev/null) || continue
+			[ $((now - m)) -lt ` + strconv.Itoa(int(staleTempAge/time.Second)) + ` ] || rm -f -- "$x"
+		elif [ -d "$x" ]; then
+			set -- $(stat -c '%u %a %Y' -- "$x" 2>/dev/null)
+			[ "$1 $2" = "$w 700" ] || continue
+			case " $orphans " in
+			*" $k "*) ;;
+			*) [ $((now - $3)) -ge ` + strconv.Itoa(int(staleTempAge/time.Second)) + ` ] || continue;;
+			esac
+			(cd -P -- "$x" && set -- $(stat -c '%u %a %d:%i' -- . ..) && [ "$1 $2 $6" = "$w 700 $D" ] &&
+				rm -f ./orig ./new) && rmdir -- "$x" 2>/dev/null
+		fi
+	done
+	set -f
+}
+`
+
+// shReadScript prints the file at the path on its first argument line,
+// resolved by shTrustWalk, with dd: iflag=nofollow, so a link put in its
+// place since the walk is not followed, and nonblock, so a FIFO put there
+// does not block; at most MaxFileSize+1 bytes, so the client sees a file
+// that grew past the limit.
+var shReadScript = withLimits(shPrelude + shTrustWalk + `IFS= read -r p || fail EINPUT
+walk "$p"
+printf 'R\n'
+exec dd if="./$b" iflag=nofollow,nonblock,count_bytes count=MAXSIZE1 bs=65536 status=none
+`)
+
+// shEditScript is one whole edit (EditFile, ssh_edit.go), in one session:
+//
+//  1. walk the path on the first line (shTrustWalk), sweep (shSweep,
+//     with the orphan suffixes of the third line);
+//  2. make the private directory "." + b + tempMarker + the digits of the
+//     second line in the file's directory, enter it without following
+//     links and check it is the writer's own, mode 0700, empty, and in
+//     the file's directory (checked by dev:ino): nobody else can create,
+//     rename or replace anything inside it, so the names orig and new are
+//     safe to use (tempname.go);
+//  3. pin the original: ln -P makes orig another name of whatever is at
+//     the file's name (a link itself, never its target), which must be the
+//     file the walk checked (dev:ino), else REPLACED; read it to new and
+//     send its content (R);
+//  4. read the answer: "keep" (the edit changed nothing: clean up, D) or
+//     "write N" and N bytes, which replace new's content;
+//  5. give new orig's owner, mode, ACL and extended attributes
+//     (cp --attributes-only, ssh_attrs.go, both names in the private
+//     directory: no path to swap), check owner, mode and size, sync, check
+//     the file's name still refers to orig, and say W;
+//  6. wait for "commit": anything else, or the end of input (the client
+//     gave up, the connection broke), aborts, so a write the client did
+//     not confirm never lands; check the name once more and rename new
+//     over it (mv -T: a directory put there is an error, not a place to
+//     move into); sync the directory; clean up; D.
+//
+// The EXIT trap removes the private directory on every failure, whatever
+// state the script was in (where: D, in the file's directory; P, in the
+// private directory; anything else, somewhere unexpected, where it
+// touches nothing). A script killed by SIGKILL leaves it to the next edit,
+// which the client tells its name (orphans, ssh_pool.go).
+var shEditScript = withLimits(shPrelude + shTrustWalk + shSweep + `IFS= read -r p && IFS= read -r sfx && IFS= read -r orphans || fail EINPUT
+case $sfx in ''|*[!0-9]*) fail EINPUT;; esac
+walk "$p"
+sweep
+n=.$b` + tempMarker + `$sfx
+where=
+cleanup() {
+	case $where in
+	P) rm -f ./orig ./new; cd -P .. && rmdir -- "./$n";;
+	D) rmdir -- "./$n";;
+	esac
+}
+finish() {
+	rm -f ./orig ./new
+	cd -P .. && rmdir -- "./$n"
+	where=
+	printf 'D\n'
+	exit 0
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM PIPE
+mkdir -m 700 -- "./$n" || fail EMKDIR "$PWD"
+where=D
+cd -P -- "./$n" || fail EPRIV "$PWD/$n"
+where=?
+set -- $(stat -c '%u %a %d:%i' -- . ..)
+[ "$1 $2 $6" = "$w 700 $D" ] || fail EPRIV "$e"
+set +f
+for x in ./* ./.[!.]* ./..?*; do
+	[ ! -e "$x" ] && [ ! -L "$x" ] || fail EPRIV "$e"
+done
+set -f
+where=P
+ln -P -- "../$b" ./orig || { [ -e "../$b" ] || [ -L "../$b" ] || fail REPLACED "$e"; fail ELINK "$e"; }
+set -- $(stat -c '%d:%i %s' -- ./orig)
+[ "$1" = "$fi" ] || fail REPLACED "$e"
+[ "$2" -le MAXSIZE ] || fail TOOBIG "$e" "$2"
+head -c MAXSIZE1 -- ./orig >./new || fail EREAD "$e"
+set -- $(stat -c %s -- ./new)
+[ "$1" -le MAXSIZE ] || fail TOOBIG "$e" "$1"
+printf 'R %s\n' "$1"
+cat -- ./new || exit 5
+IFS= read -r a || exit 1
+case $a in
+keep) finish;;
+'write '*) N=${a#write };;
+*) fail EINPUT;;
+esac
+case $N in ''|*[!0-9]*) fail EINPUT;; esac
+head -c "$N" >./new || fail EWRITE "$e"
+set -- $(stat -c %s -- ./new)
+[ "$1" = "$N" ] || fail SHORT "$e" "$1" "$N"
+cp --attributes-only --preserve=mode,ownership,xattr -- ./orig ./new || fail ATTRS "$e"
+set -- $(stat -c '%u %g %a %d:%i' -- ./orig ./new "../$b")
+[ "$5 $6 $7" = "$1 $2 $3" ] || fail OWNER "$e" "$1" "$2" "$3" "$5" "$6" "$7"
+[ "${12}" = "$fi" ] || fail REPLACED "$e"
+sync -- ./new 2>/dev/null || sync
+printf 'W\n'
+IFS= read -r a && [ "$a" = commit ] || exit 1
+[ "$(stat -c %d:%i -- "../$b")" = "$fi" ] || fail REPLACED "$e"
+mv -fT -- ./new "../$b" || fail EMV "$e"
+sync -- .. 2>/dev/null
+finish
+`)
