@@ -56,17 +56,7 @@ func EnsureUsers(t TB) Users {
 		t.Fatalf("sshtest: sudo is not installed: run apt-get install openssh-server sudo")
 	}
 
-	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "apim-sshtest-users.lock"), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		t.Fatalf("sshtest: %v", err)
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatalf("sshtest: locking: %v", err)
-	}
-	// Unlocking cannot meaningfully fail, and closing the file (deferred
-	// above, so it runs after this) releases the lock anyway.
-	defer func() { _ = syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) }()
+	defer lockUsers(t)()
 
 	for _, name := range []string{LoginUser, OwnerUser, PasswordSudoUser} {
 		if _, err := user.Lookup(name); err != nil {
@@ -80,19 +70,110 @@ func EnsureUsers(t TB) Users {
 		t.Fatalf("sshtest: chpasswd: %v: %s", err, out)
 	}
 
-	rules := fmt.Sprintf("# Written by the apim provider's tests (internal/sshtest).\n"+
-		"%s ALL=(ALL:ALL) NOPASSWD: ALL\n%s ALL=(ALL:ALL) ALL\n", LoginUser, PasswordSudoUser)
-	if old, err := os.ReadFile(sudoersFile); err != nil || string(old) != rules {
-		tmp := sudoersFile + ".tmp"
-		if err := os.WriteFile(tmp, []byte(rules), 0o440); err != nil {
-			t.Fatalf("sshtest: %v", err)
-		}
-		if err := os.Rename(tmp, sudoersFile); err != nil {
-			t.Fatalf("sshtest: %v", err)
-		}
-	}
+	writeSudoers(t, sudoersFile, fmt.Sprintf("# Written by the apim provider's tests (internal/sshtest).\n"+
+		"%s ALL=(ALL:ALL) NOPASSWD: ALL\n%s ALL=(ALL:ALL) ALL\n", LoginUser, PasswordSudoUser))
 
 	return Users{Login: lookup(t, LoginUser), Owner: lookup(t, OwnerUser), PasswordSudo: lookup(t, PasswordSudoUser)}
+}
+
+// lockUsers serializes changes to /etc/passwd and friends between tests
+// and test processes with a file lock; it returns the unlock.
+func lockUsers(t TB) (unlock func()) {
+	t.Helper()
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "apim-sshtest-users.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatalf("sshtest: %v", err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		lock.Close()
+		t.Fatalf("sshtest: locking: %v", err)
+	}
+	// Closing the file releases the lock.
+	return func() { lock.Close() }
+}
+
+// writeSudoers makes path hold rules (mode 0440), replacing it atomically
+// when it differs.
+func writeSudoers(t TB, path, rules string) {
+	t.Helper()
+	if old, err := os.ReadFile(path); err == nil && string(old) == rules {
+		return
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(rules), 0o440); err != nil {
+		t.Fatalf("sshtest: %v", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatalf("sshtest: %v", err)
+	}
+}
+
+// Logins whose login shell is not a POSIX shell. sshd runs every command
+// through the login shell ("$SHELL -c COMMAND"), so the provider's command
+// line must mean the same to these as to sh; both have passwordless sudo,
+// like LoginUser.
+const (
+	FishUser = "apimfish"
+	TcshUser = "apimtcsh"
+)
+
+// shellsSudoersFile holds the sudo rules of the shell users.
+const shellsSudoersFile = "/etc/sudoers.d/apim-sshtest-shells"
+
+// ShellUsers are the accounts EnsureShellUsers provides.
+type ShellUsers struct {
+	Fish, Tcsh User
+}
+
+// EnsureShellUsers creates FishUser (login shell fish) and TcshUser (tcsh),
+// with homes and passwordless sudo, if missing. It fails the test, saying
+// what to install, when the shells are not installed (Debian packages fish
+// and tcsh).
+func EnsureShellUsers(t TB) ShellUsers {
+	t.Helper()
+	EnsureUsers(t)
+	shells := map[string]string{FishUser: "fish", TcshUser: "tcsh"}
+	paths := map[string]string{}
+	for name, shell := range shells {
+		p, err := exec.LookPath(shell)
+		if err != nil {
+			t.Fatalf("sshtest: %s is not installed: run apt-get install fish tcsh", shell)
+		}
+		paths[name] = p
+	}
+	defer lockUsers(t)()
+	for _, name := range []string{FishUser, TcshUser} {
+		switch _, err := user.Lookup(name); {
+		case err != nil:
+			run(t, "useradd", "--create-home", "--shell", paths[name], name)
+		case loginShell(name) != paths[name]:
+			run(t, "usermod", "--shell", paths[name], name)
+		}
+	}
+	// A password, so that sshd does not take the accounts for locked ones
+	// ("!" in /etc/shadow), which it refuses even a key for.
+	chpasswd := exec.Command("chpasswd")
+	chpasswd.Stdin = strings.NewReader(FishUser + ":" + Password + "\n" + TcshUser + ":" + Password + "\n")
+	if out, err := chpasswd.CombinedOutput(); err != nil {
+		t.Fatalf("sshtest: chpasswd: %v: %s", err, out)
+	}
+	writeSudoers(t, shellsSudoersFile, fmt.Sprintf("# Written by the apim provider's tests (internal/sshtest).\n"+
+		"%s ALL=(ALL:ALL) NOPASSWD: ALL\n%s ALL=(ALL:ALL) NOPASSWD: ALL\n", FishUser, TcshUser))
+	return ShellUsers{Fish: lookup(t, FishUser), Tcsh: lookup(t, TcshUser)}
+}
+
+// loginShell is name's login shell from /etc/passwd, "" if not found.
+func loginShell(name string) string {
+	b, err := os.ReadFile("/etc/passwd")
+	if err != nil {
+		return ""
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if f := strings.Split(line, ":"); len(f) == 7 && f[0] == name {
+			return f[6]
+		}
+	}
+	return ""
 }
 
 func lookup(t TB, name string) User {

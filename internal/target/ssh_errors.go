@@ -125,6 +125,13 @@ func withOp(err error, op, path, target string) error {
 	return err
 }
 
+// errPrivateDirReplaced: another account renamed something over the
+// private directory the edit script had just made, before the script could
+// enter it (EPRIV). Only an account that controls the directory can, and it
+// could stop the edit in simpler ways, so the script does not try again.
+var errPrivateDirReplaced = errors.New("another account renamed something over the private directory the provider had just made; " +
+	"nothing was written, the file was not changed. The owner of the directory, or a process running as them, is interfering with the edit")
+
 // scriptErr explains the failure code a script reported (ssh_scripts.go),
 // with the names it reported in fields and the tools' messages in stderr.
 // Every code is reported before the rename, or by the rename itself, which
@@ -171,7 +178,7 @@ func (t *sshTarget) scriptErr(op, p, code string, fields []string, stderr string
 		e.detail = fmt.Sprintf("%s bytes, more than the %d bytes (16 MiB) the provider reads of a configuration file; %s",
 			at("has "+field(1)), MaxFileSize, nothing)
 	case "UNSAFE":
-		e.err = unsafeFromScript(fields)
+		e.err = fmt.Errorf("%w; nothing was read or written", unsafeFromScript(fields))
 	case "REPLACED":
 		e.kind = ErrReplaced
 		e.detail = fmt.Sprintf("%s no longer refers to the file that was read; nothing was written. "+
@@ -187,8 +194,8 @@ func (t *sshTarget) scriptErr(op, p, code string, fields []string, stderr string
 		}
 		e.detail += "; " + nothing
 	case "EPRIV":
-		e.detail = fmt.Sprintf("the private directory the provider had just made next to %s was replaced by something else "+
-			"(an account that can write in that directory is interfering with the edit); %s", shown(entry), nothing)
+		e.err = errPrivateDirReplaced
+		e.detail = fmt.Sprintf("in the directory of %s", shown(entry))
 	case "ELINK":
 		e.kind = fs.ErrPermission
 		if t.isRoot() {

@@ -285,3 +285,94 @@ func killRetry(srv *sshtest.Server, done <-chan error, delay time.Duration) bool
 	srv.KillSessionChildren()
 	return true
 }
+
+// The file replaced during an edit, after the read (in the edit function)
+// and after the new file is ready (at the fault seam, between the
+// script's two checks): ErrReplaced, nothing written, the replacement
+// kept, no private directory left.
+func TestSSHEditReplaced(t *testing.T) {
+	f := newSSHFixture(t, sshtest.Options{})
+	for _, way := range []sshWay{wayOwner, waySudo} {
+		for _, when := range []string{"in the edit", stageTempWritten} {
+			for _, with := range []string{"a copy", "a link"} {
+				t.Run(way.name+"/"+when+"/"+with, func(t *testing.T) {
+					dir, path, _ := f.sshWritten(t, way, []byte("<old/>"))
+					other := filepath.Join(f.dirFor(t, way), "other.xml")
+					writeTestFile(t, other, []byte("<other/>"), 0o644)
+					replace := func() {
+						tmp := filepath.Join(dir, "swap")
+						if with == "a copy" {
+							writeTestFile(t, tmp, []byte("<replacement/>"), 0o644)
+						} else if err := os.Symlink(other, tmp); err != nil {
+							t.Fatal(err)
+						}
+						if err := os.Rename(tmp, path); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if when == stageTempWritten {
+						setWriteFault(t, func(s string) error {
+							if s == stageTempWritten {
+								replace()
+							}
+							return nil
+						})
+					}
+					changed, err := f.target(t, way).EditFile(context.Background(), path, func([]byte) ([]byte, error) {
+						if when == "in the edit" {
+							replace()
+						}
+						return []byte("<new/>"), nil
+					})
+					if !errors.Is(err, ErrReplaced) || changed {
+						t.Fatalf("EditFile = %v, %v; want ErrReplaced", changed, err)
+					}
+					for _, w := range []string{path, f.srv.Addr(), "the file was replaced while it was being edited", "nothing was written"} {
+						if !strings.Contains(err.Error(), w) {
+							t.Errorf("error does not say %q: %v", w, err)
+						}
+					}
+					if with == "a copy" {
+						assertContent(t, path, []byte("<replacement/>"))
+					} else if fi, err := os.Lstat(path); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+						t.Errorf("the link put in place is gone: %v %v", fi, err)
+					}
+					assertContent(t, other, []byte("<other/>"))
+					assertNoTemps(t, dir)
+				})
+			}
+		}
+	}
+}
+
+// An edit that changes nothing writes nothing (the same inode stays);
+// an edit function's error is returned as it is, and nothing is written.
+func TestSSHEditUnchangedAndFailed(t *testing.T) {
+	f := newSSHFixture(t, sshtest.Options{})
+	for _, way := range []sshWay{wayOwner, waySudo} {
+		t.Run(way.name, func(t *testing.T) {
+			dir, path, want := f.sshWritten(t, way, []byte("<old/>"))
+			ino := statT(t, path).Ino
+			tg := f.target(t, way)
+			changed, err := tg.EditFile(context.Background(), path, func(old []byte) ([]byte, error) {
+				return append([]byte(nil), old...), nil
+			})
+			if err != nil || changed {
+				t.Errorf("unchanged edit = %v, %v; want false, nil", changed, err)
+			}
+			boom := errors.New("the edit function's own error")
+			changed, err = tg.EditFile(context.Background(), path, func([]byte) ([]byte, error) { return nil, boom })
+			if err != boom || changed {
+				t.Errorf("failed edit = %v, %v; want false and the function's error as it is", changed, err)
+			}
+			if statT(t, path).Ino != ino {
+				t.Error("the file was replaced")
+			}
+			assertContent(t, path, []byte("<old/>"))
+			if got := readAttrs(t, path); !got.equal(want) {
+				t.Errorf("attributes %+v, want %+v", got, want)
+			}
+			assertNoTemps(t, dir)
+		})
+	}
+}

@@ -80,7 +80,7 @@ func (t *sshTarget) sftpRead(c *sshConn, p string) ([]byte, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, &sshError{op: "read", path: p, target: t.String(), detail: fmt.Sprintf(
-			"is %s (following symbolic links), not a regular file; the provider reads regular files only; nothing was read",
+			"is %s, not a regular file (following symbolic links); the provider reads regular files only; nothing was read",
 			modeName(fi.Mode()))}
 	}
 	if fi.Size() > MaxFileSize {

@@ -305,7 +305,10 @@ finish() {
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM PIPE
-mkdir -m 700 -- "./$n" || fail EMKDIR "$PWD"
+m=$(mkdir -m 700 -- "./$n" 2>&1) || case $m in
+	*'cannot create directory'*) printf '%s\n' "$m" >&2; fail EMKDIR "$PWD";;
+	*) fail EPRIV "$e";;
+	esac
 where=D
 cd -P -- "./$n" || fail EPRIV "$PWD/$n"
 where=?

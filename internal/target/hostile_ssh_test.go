@@ -1,0 +1,257 @@
+//go:build linux
+
+package target
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portoffset/terraform-provider-apim/internal/hostiletest"
+	"github.com/portoffset/terraform-provider-apim/internal/sshtest"
+)
+
+// The SSH target against the account that owns the home, as
+// hostile_local_test.go does for the local target: the trust rule on real
+// trees over sudo, and a real attacker process (package hostiletest)
+// racing EditFile over SSH, with sudo from an unprivileged login and
+// logged in as root without sudo (the two ways in which the script that
+// edits is more privileged than the home's owner). After every trial the
+// root-only victim must keep its bytes, owner and mode, and every edit must
+// land on the file it read or fail with ErrReplaced (ErrUnsafePath when
+// the path already led to the victim when it was resolved), or, when the
+// attacker renamed its own entry over the private directory before the
+// script could enter it, fail saying the edit was interfered with.
+//
+// Each way and attack prints one line, for RELIABILITY.md:
+//
+//	HOSTILE-TRIALS path=ssh-sudo attack=NAME trials=N landed=N ... victim_damaged=0
+//
+// Reproduce with
+//
+//	go test -count=1 -run 'SSHHostile' -v ./internal/target/ | grep HOSTILE-TRIALS
+
+var sshHostileTrials = flag.Int("ssh-hostile-trials", 50, "trials per way and attack in TestSSHHostileTrials")
+
+// The trust rule over sudo on real trees: the everyday layouts are
+// followed, a path the owner of the home could point at a root-only file
+// is refused before anything is read (ReadFile and EditFile), and the
+// victim is untouched.
+func TestSSHHostileUnsafePaths(t *testing.T) {
+	owner := hostileOwner(t)
+	f := newSSHFixture(t, sshtest.Options{})
+	tg := f.target(t, waySudo)
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, home, rootDir, victim string) (path, lands string)
+		who   string // the controller the refusal names
+	}{
+		{name: "home owned by the owner", setup: func(t *testing.T, home, _, _ string) (string, string) {
+			writeOwned(t, filepath.Join(home, "carbon.xml"), hostileContent(0), owner)
+			return filepath.Join(home, "carbon.xml"), filepath.Join(home, "carbon.xml")
+		}},
+		{name: "the owner's link to its own file", setup: func(t *testing.T, home, _, _ string) (string, string) {
+			writeOwned(t, filepath.Join(home, "carbon-real.xml"), hostileContent(0), owner)
+			symlinkOwned(t, "carbon-real.xml", filepath.Join(home, "carbon.xml"), owner)
+			return filepath.Join(home, "carbon.xml"), filepath.Join(home, "carbon-real.xml")
+		}},
+		{name: "root's link into the home", setup: func(t *testing.T, home, rootDir, _ string) (string, string) {
+			writeOwned(t, filepath.Join(home, "carbon.xml"), hostileContent(0), owner)
+			mustSymlink(t, filepath.Join(home, "carbon.xml"), filepath.Join(rootDir, "carbon.xml"))
+			return filepath.Join(rootDir, "carbon.xml"), filepath.Join(home, "carbon.xml")
+		}},
+		{name: "the owner's link to a root-only file", setup: func(t *testing.T, home, _, victim string) (string, string) {
+			symlinkOwned(t, victim, filepath.Join(home, "carbon.xml"), owner)
+			return filepath.Join(home, "carbon.xml"), ""
+		}, who: "user " + owner.Name},
+		{name: "the owner's relative link to a root-only file", setup: func(t *testing.T, home, _, victim string) (string, string) {
+			rel, err := filepath.Rel(home, victim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			symlinkOwned(t, rel, filepath.Join(home, "carbon.xml"), owner)
+			return filepath.Join(home, "carbon.xml"), ""
+		}, who: "user " + owner.Name},
+		{name: "the owner's link to a root-only directory", setup: func(t *testing.T, home, _, victim string) (string, string) {
+			symlinkOwned(t, filepath.Dir(victim), filepath.Join(home, "conf"), owner)
+			return filepath.Join(home, "conf", filepath.Base(victim)), ""
+		}, who: "user " + owner.Name},
+		{name: "a root link behind the owner's link", setup: func(t *testing.T, home, rootDir, victim string) (string, string) {
+			mustSymlink(t, victim, filepath.Join(rootDir, "to-victim"))
+			symlinkOwned(t, filepath.Join(rootDir, "to-victim"), filepath.Join(home, "carbon.xml"), owner)
+			return filepath.Join(home, "carbon.xml"), ""
+		}, who: "user " + owner.Name},
+		{name: "through the owner's directory and back out", setup: func(t *testing.T, home, _, victim string) (string, string) {
+			sub := filepath.Join(home, "sub")
+			if err := os.Mkdir(sub, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chown(sub, owner.UID, owner.GID); err != nil {
+				t.Fatal(err)
+			}
+			rel, err := filepath.Rel(filepath.Dir(home), victim)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sub + "/../../" + rel, ""
+		}, who: "user " + owner.Name},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			home := sshtest.OwnedTempDir(t, owner)
+			rootDir := sshtest.TempDir(t)
+			victim := hostiletest.NewVictim(t)
+			path, lands := tc.setup(t, home, rootDir, victim.Path())
+			ctx := context.Background()
+
+			_, readErr := tg.ReadFile(ctx, path)
+			edited := false
+			changed, editErr := tg.EditFile(ctx, path, func(old []byte) ([]byte, error) {
+				edited = true
+				return setOffset(7)(old)
+			})
+			if lands != "" {
+				if readErr != nil || editErr != nil || !changed {
+					t.Fatalf("refused a safe path: read %v, edit %v (changed %v)", readErr, editErr, changed)
+				}
+				checkOwnedFile(t, tc.name, lands, owner, 7)
+				return
+			}
+			for op, err := range map[string]error{"ReadFile": readErr, "EditFile": editErr} {
+				var ue *UnsafePathError
+				if !errors.Is(err, ErrUnsafePath) || !errors.As(err, &ue) {
+					t.Errorf("%s = %v; want an *UnsafePathError", op, err)
+					continue
+				}
+				for _, want := range []string{path, f.srv.Addr(), tc.who, "the path is not safe to follow", "nothing was read or written"} {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("%s: %q does not say %q", op, err, want)
+					}
+				}
+			}
+			if edited || changed {
+				t.Error("EditFile read or wrote the file")
+			}
+			victim.Check(t)
+			noPrivateDirs(t, tc.name, home)
+		})
+	}
+}
+
+func TestSSHHostileTrials(t *testing.T) {
+	owner := hostileOwner(t)
+	f := newSSHFixture(t, sshtest.Options{})
+	for _, way := range []sshWay{waySudo, wayRoot} {
+		tg := f.target(t, way)
+		for _, attack := range []hostiletest.Attack{hostiletest.SymlinkNew, hostiletest.FlipAfterRead, hostiletest.ReplaceAfterRead} {
+			t.Run(way.name+"/"+string(attack), func(t *testing.T) {
+				runSSHHostileTrials(t, tg, "ssh-"+way.name, attack, owner)
+			})
+		}
+	}
+}
+
+func runSSHHostileTrials(t *testing.T, tg Target, label string, attack hostiletest.Attack, owner sshtest.User) {
+	const file, real = "carbon.xml", "carbon-real.xml"
+	start := time.Now()
+	dir := sshtest.OwnedTempDir(t, owner)
+	victim := hostiletest.NewVictim(t)
+	// pin holds a second name of the inode each trial edits, in a
+	// directory of root's, to check that the file read is never written
+	// in place.
+	pin := filepath.Join(sshtest.TempDir(t), "pinned")
+	edited := filepath.Join(dir, file)
+	if attack == hostiletest.FlipAfterRead {
+		edited = filepath.Join(dir, real)
+	}
+	reset := func(n int) {
+		for _, name := range []string{file, real} {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				t.Fatal(err)
+			}
+		}
+		writeOwned(t, edited, hostileContent(n), owner)
+		if attack == hostiletest.FlipAfterRead {
+			symlinkOwned(t, real, filepath.Join(dir, file), owner)
+		}
+		if err := os.Remove(pin); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		if err := os.Link(edited, pin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reset(0)
+	a := hostiletest.Start(t, hostiletest.Config{Attack: attack, Dir: dir, File: file, Real: real,
+		Victim: victim.Path(), UID: owner.UID, GID: owner.GID})
+
+	var c hostileCounts
+	for trial := 1; trial <= *sshHostileTrials; trial++ {
+		what := fmt.Sprintf("trial %d", trial)
+		reset(trial - 1)
+		a.Arm(t)
+		changed, err := tg.EditFile(context.Background(), filepath.Join(dir, file), setOffset(trial))
+		stats := a.Disarm(t)
+		c.trials++
+		c.events += stats.Events
+		c.moves += stats.Moves
+		if ierr := victim.Intact(); ierr != nil {
+			t.Fatalf("%s: %v (EditFile: %v)", what, ierr, err)
+		}
+		checkOwnedFile(t, what+" (the file read)", pin, owner, trial-1)
+
+		switch {
+		case err == nil && changed:
+			fi, lerr := os.Lstat(edited)
+			switch {
+			case lerr == nil && fi.Mode().IsRegular():
+				if readOffset(readOrEmpty(edited)) == trial {
+					c.landed++
+					checkOwnedFile(t, what, edited, owner, trial)
+					break
+				}
+				if attack != hostiletest.ReplaceAfterRead || stats.Moves == 0 {
+					t.Errorf("%s: EditFile succeeded but %s does not hold the new offset", what, edited)
+				}
+				c.overrun++
+			case lerr == nil && fi.Mode()&fs.ModeSymlink != 0 && attack == hostiletest.SymlinkNew && stats.Moves > 0:
+				c.overrun++
+			default:
+				t.Errorf("%s: EditFile succeeded but %s is %v (%v)", what, edited, fi, lerr)
+			}
+		case errors.Is(err, ErrReplaced):
+			c.replaced++
+			if !strings.Contains(err.Error(), "nothing was written") {
+				t.Errorf("%s: %v", what, err)
+			}
+		case errors.Is(err, ErrUnsafePath):
+			c.unsafe++
+		case errors.Is(err, errPrivateDirReplaced):
+			c.interfered++
+			if attack != hostiletest.SymlinkNew || stats.Moves == 0 {
+				t.Errorf("%s: %v, but the attacker did not move an entry", what, err)
+			}
+			checkOwnedFile(t, what, edited, owner, trial-1)
+		default:
+			t.Fatalf("%s: EditFile = %v, %v; want it to land, or fail with ErrReplaced, ErrUnsafePath or the private directory taken", what, changed, err)
+		}
+		noPrivateDirs(t, what, dir)
+		if stats.Events == 0 {
+			t.Fatalf("%s: the attacker saw nothing of the edit", what)
+		}
+	}
+	t.Log(strings.Replace(c.line(attack, time.Since(start)), "path=local", "path="+label, 1))
+	if c.moves == 0 {
+		t.Errorf("the attacker made no move in %d trials", c.trials)
+	}
+	if attack == hostiletest.ReplaceAfterRead && c.replaced == 0 {
+		t.Errorf("no edit noticed the replacement in %d trials", c.trials)
+	}
+}
