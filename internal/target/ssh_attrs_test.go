@@ -187,8 +187,9 @@ func TestSSHKeepsXattrsAndACL(t *testing.T) {
 	}
 }
 
-// A default ACL on the directory gives the temporary file an access ACL;
-// the original has none, so the replacement must not either.
+// A default ACL on the directory gives the new file (and the private
+// directory) an access ACL; the original has none, so the replacement must
+// not either.
 func TestSSHDropsInheritedACL(t *testing.T) {
 	f := newSSHFixture(t, sshtest.Options{})
 	for _, way := range []sshWay{wayRoot, waySudo} {

@@ -58,8 +58,9 @@ type SSHConfig struct {
 	// not used (one hop; the outer Timeout covers the whole dial).
 	Bastion *SSHConfig
 
-	// Sudo runs every file operation as root through "sudo -n" shell commands
-	// instead of SFTP, for a login user that cannot write the files itself.
+	// Sudo runs every file operation as root through "sudo -n", for a login
+	// user that cannot write the files itself. Without it, reads go
+	// through SFTP and edits run the same script as the login user.
 	Sudo bool
 
 	// Timeout bounds dialing plus the SSH handshake, and each file operation.

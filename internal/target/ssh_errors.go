@@ -163,11 +163,11 @@ func (t *sshTarget) scriptErr(op, p, code string, fields []string, stderr string
 			e.detail = fmt.Sprintf("%s does not exist", shown(entry))
 		}
 	case "EACCES":
+		// The shell's own message (cd: can't cd to ...) says no more.
 		e.kind = fs.ErrPermission
-		e.detail = t.permHint(fmt.Sprintf("cannot look up %s%s", shown(entry), stderrPart(stderr)))
+		e.detail = t.permHint(fmt.Sprintf("cannot enter or look up %s (no search permission)", shown(entry))) + "; " + nothing
 	case "ENOTDIR":
-		e.kind = fs.ErrNotExist
-		e.detail = fmt.Sprintf("%s is %s, not a directory, so the path leads nowhere", shown(entry), typeName(field(1)))
+		e.detail = fmt.Sprintf("%s is %s, not a directory, so the path leads nowhere; %s", shown(entry), typeName(field(1)), nothing)
 	case "ENOTREG":
 		e.detail = fmt.Sprintf("%s, not a regular file; the provider reads and edits regular files only; %s",
 			at("is "+typeName(field(1))), nothing)
@@ -200,7 +200,8 @@ func (t *sshTarget) scriptErr(op, p, code string, fields []string, stderr string
 		e.kind = fs.ErrPermission
 		if t.isRoot() {
 			e.detail = fmt.Sprintf("cannot pin %s with a hard link in the private directory%s: the file is protected "+
-				"(immutable or append-only, see lsattr); %s", shown(entry), stderrPart(stderr), nothing)
+				"(immutable or append-only, see lsattr; remove the attribute with chattr if the change is intended), "+
+				"or its file system has no hard links; %s", shown(entry), stderrPart(stderr), nothing)
 		} else {
 			e.detail = t.permHint(fmt.Sprintf("cannot pin %s with a hard link in the private directory%s "+
 				"(Linux lets a user link only files it owns or may read and write, fs.protected_hardlinks); %s",

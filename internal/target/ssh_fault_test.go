@@ -53,7 +53,7 @@ func TestSSHWriteStages(t *testing.T) {
 					tmp := filepath.Join(dir, temps[0], newFileName)
 					assertContent(t, tmp, newContent)
 					if got := readAttrs(t, tmp); !got.equal(want) {
-						t.Errorf("at %s: the temporary file has attributes %+v, want %+v", stage, got, want)
+						t.Errorf("at %s: the new file has attributes %+v, want %+v", stage, got, want)
 					}
 				case stageRenamed:
 					assertContent(t, path, newContent)
@@ -88,7 +88,7 @@ func TestSSHWriteFaults(t *testing.T) {
 				})
 				err := writeAll(context.Background(), tg, path, newContent)
 				if !errors.Is(err, injected) {
-					t.Fatalf("WriteFile = %v, want the injected fault", err)
+					t.Fatalf("EditFile = %v, want the injected fault", err)
 				}
 				for _, w := range []string{path, f.srv.Addr()} {
 					if !strings.Contains(err.Error(), w) {
@@ -188,8 +188,8 @@ func sshKillTrials(t *testing.T, f *sshFixture, way sshWay, label string) {
 		}
 		delay := time.Duration(rng.Int64N(int64(expected)))
 		// In half the trials the retry on the new connection is killed
-		// too, so the interrupted write gives up and its temporary file
-		// is left for the next write.
+		// too, so the interrupted edit gives up and its private directory
+		// is left for the next edit.
 		double := rng.IntN(2) == 1
 		delay2 := time.Duration(rng.Int64N(int64(expected)))
 		label := fmt.Sprintf("trial %d (kill after %v of ~%v)", i, delay.Round(time.Millisecond), expected.Round(time.Millisecond))
@@ -310,14 +310,14 @@ func TestSSHEditReplaced(t *testing.T) {
 							t.Fatal(err)
 						}
 					}
-					if when == stageTempWritten {
-						setWriteFault(t, func(s string) error {
-							if s == stageTempWritten {
-								replace()
-							}
-							return nil
-						})
-					}
+					var stages []string
+					setWriteFault(t, func(s string) error {
+						stages = append(stages, s)
+						if s == when {
+							replace()
+						}
+						return nil
+					})
 					changed, err := f.target(t, way).EditFile(context.Background(), path, func([]byte) ([]byte, error) {
 						if when == "in the edit" {
 							replace()
@@ -326,6 +326,11 @@ func TestSSHEditReplaced(t *testing.T) {
 					})
 					if !errors.Is(err, ErrReplaced) || changed {
 						t.Fatalf("EditFile = %v, %v; want ErrReplaced", changed, err)
+					}
+					// Noticed as soon as the new file is prepared: the
+					// script never says it is ready to rename.
+					if when == "in the edit" && len(stages) > 0 {
+						t.Errorf("stages %v reached; want none", stages)
 					}
 					for _, w := range []string{path, f.srv.Addr(), "the file was replaced while it was being edited", "nothing was written"} {
 						if !strings.Contains(err.Error(), w) {

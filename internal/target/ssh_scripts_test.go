@@ -140,13 +140,19 @@ func makeTrustTree(t *testing.T, users sshtest.Users) trustTree {
 		{"lhome", 'd', "", login.UID, login.GID, 0o755},
 		{"lhome/mine", 'f', "", login.UID, login.GID, 0o644},
 		{"lhome/toowner", 'l', "../home/conf/carbon.xml", login.UID, login.GID, 0},
+		// The login user's link to the owner's link back to the login
+		// user's link to root's file: the refusal names the last entry
+		// of the first account seen, not its first.
+		{"lhome/there", 'l', "../home/conf/back", login.UID, login.GID, 0},
+		{"home/conf/back", 'l', "../../lhome/out", owner.UID, owner.GID, 0},
+		{"lhome/out", 'l', "../rootdir/file", login.UID, login.GID, 0},
 		{"group", 'd', "", 0, owner.GID, 0o775},
 		{"group/file", 'f', "", 0, 0, 0o644},
 		{"group/tovictim", 'l', "../secret/victim", 0, 0, 0},
 		{"world", 'd', "", 0, 0, 0o777},
 		{"world/file", 'f', "", 0, 0, 0o644},
 		{"world/tovictim", 'l', "../secret/victim", 0, 0, 0},
-		{"sticky", 'd', "", 0, 0, 0o1777},
+		{"sticky", 'd', "", 0, 0, fs.ModeSticky | 0o777},
 		{"sticky/rootlink", 'l', "../secret/victim", 0, 0, 0},
 		{"sticky/ownerlink", 'l', "../secret/victim", owner.UID, owner.GID, 0},
 		{"sticky/ownerfile", 'f', "", owner.UID, owner.GID, 0o644},

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,7 +24,7 @@ import (
 
 // These tests run against real sshd processes (internal/sshtest): OpenSSH's
 // SFTP server, sudo and shell are what production hosts run, and the
-// behaviour under test (posix-rename, chown rules, sudo -n, host key
+// behaviour under test (chown rules, sudo -n, login shells, host key
 // negotiation, a connection killed under us) is theirs.
 
 func no() *bool { b := false; return &b }
@@ -46,10 +47,10 @@ func mustTarget(t *testing.T, p *target.Pool, cfg target.SSHConfig) target.Targe
 // loginConfig logs in as sshtest.LoginUser (made by EnsureUsers) with key,
 // host key pinned, no agent. Tests log in as that user unless they need
 // root: root's login shell on the test machines is bash, which sources
-// ~/.bashrc for every command sshd runs (each SFTP write runs one), and a
+// ~/.bashrc for every command sshd runs (every edit runs one), and a
 // .bashrc running pyenv init makes every such command slow, and stalls it
 // for a minute after a root session was killed during a pyenv rehash.
-// Files a test writes over SFTP as this user are the user's, in a
+// Files a test edits without sudo as this user are the user's, in a
 // directory the user owns (sshtest.OwnedTempDir).
 func loginConfig(t *testing.T, srv *sshtest.Server, key *sshtest.Key) target.SSHConfig {
 	t.Helper()
@@ -88,7 +89,8 @@ func readLocal(t *testing.T, path string) string {
 	return string(b)
 }
 
-// assertNoTemp fails when a temporary file of WriteFile is left in dir.
+// assertNoTemp fails when a private directory (or temporary file) of
+// EditFile is left in dir.
 func assertNoTemp(t *testing.T, dir string) {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -149,7 +151,7 @@ func TestSSHReadWriteTwoHosts(t *testing.T) {
 		}
 		content := fmt.Sprintf("new content for host %d\n", i)
 		if err := writeAll(ctx, tg, path, []byte(content)); err != nil {
-			t.Fatalf("host %d: WriteFile: %v", i, err)
+			t.Fatalf("host %d: EditFile: %v", i, err)
 		}
 		if got := readLocal(t, path); got != content {
 			t.Errorf("host %d: file holds %q, want %q", i, got, content)
@@ -159,8 +161,8 @@ func TestSSHReadWriteTwoHosts(t *testing.T) {
 }
 
 // TestSSHKeepsModeAndOwner logs in as root, on purpose: the file belongs to
-// a third user, an owner that only root may give the new file over SFTP
-// (sudo's way is TestSSHSudo's). Nothing kills or freezes the session.
+// a third user, an owner that only root may give the new file (sudo's way
+// is TestSSHSudo's). Nothing kills or freezes the session.
 func TestSSHKeepsModeAndOwner(t *testing.T) {
 	users := sshtest.EnsureUsers(t)
 	srv, key := startWithKey(t, sshtest.Options{})
@@ -233,10 +235,10 @@ func TestSSHMissingAndNotRegular(t *testing.T) {
 		}
 		err = writeAll(ctx, tg, missing, []byte("x"))
 		if !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("sudo=%v: WriteFile(missing) = %v, want fs.ErrNotExist", sudo, err)
+			t.Errorf("sudo=%v: EditFile(missing) = %v, want fs.ErrNotExist", sudo, err)
 		}
 		if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("sudo=%v: WriteFile created the missing file", sudo)
+			t.Errorf("sudo=%v: EditFile created the missing file", sudo)
 		}
 		_, err = tg.ReadFile(ctx, dir)
 		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
@@ -258,7 +260,7 @@ func TestSSHUnknownHostKey(t *testing.T) {
 	tg := mustTarget(t, newPool(t), cfg)
 	err := writeAll(context.Background(), tg, path, []byte("new"))
 	if !errors.Is(err, target.ErrHostKeyUnknown) {
-		t.Fatalf("WriteFile = %v, want ErrHostKeyUnknown", err)
+		t.Fatalf("EditFile = %v, want ErrHostKeyUnknown", err)
 	}
 	for _, want := range []string{srv.Addr(), "ssh-ed25519", ssh.FingerprintSHA256(srv.HostPublicKey), "ssh-keyscan", "host_key"} {
 		if !strings.Contains(err.Error(), want) {
@@ -637,7 +639,7 @@ func TestSSHPermissionDeniedLeavesNoTemp(t *testing.T) {
 	cfg := loginConfig(t, srv, key)
 	err := writeAll(context.Background(), mustTarget(t, newPool(t), cfg), path, []byte("new"))
 	if !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), "sudo = true") {
-		t.Fatalf("WriteFile = %v, want fs.ErrPermission suggesting sudo = true", err)
+		t.Fatalf("EditFile = %v, want fs.ErrPermission suggesting sudo = true", err)
 	}
 	if got := readLocal(t, path); got != "old" {
 		t.Errorf("file changed to %q", got)
@@ -658,7 +660,7 @@ func TestSSHSudoNeedsPassword(t *testing.T) {
 	start := time.Now()
 	err := writeAll(context.Background(), tg, path, []byte("new"))
 	if !errors.Is(err, target.ErrSudoPassword) {
-		t.Fatalf("WriteFile = %v, want ErrSudoPassword", err)
+		t.Fatalf("EditFile = %v, want ErrSudoPassword", err)
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %v", d)
@@ -696,7 +698,7 @@ func TestSSHReconnectsAfterConnectionLoss(t *testing.T) {
 			srv.KillSessionChildren()
 			content := fmt.Sprintf("sudo=%v v%d", sudo, i)
 			if err := writeAll(ctx, tg, path, []byte(content)); err != nil {
-				t.Fatalf("sudo=%v: WriteFile after the connection was killed: %v", sudo, err)
+				t.Fatalf("sudo=%v: EditFile after the connection was killed: %v", sudo, err)
 			}
 			if got := readLocal(t, path); got != content {
 				t.Errorf("content %q, want %q", got, content)
@@ -792,7 +794,7 @@ func TestSSHOperationTimeout(t *testing.T) {
 	err := writeAll(ctx, tg, path, []byte("new"))
 	took := time.Since(start)
 	if !errors.Is(err, target.ErrUnreachable) || !strings.Contains(err.Error(), "no answer within "+timeout.String()) {
-		t.Fatalf("WriteFile = %v, want ErrUnreachable after %v", err, timeout)
+		t.Fatalf("EditFile = %v, want ErrUnreachable after %v", err, timeout)
 	}
 	if took < timeout || took > timeout+margin {
 		t.Errorf("the write to the frozen host took %v, want %v to %v", took, timeout, timeout+margin)
@@ -838,6 +840,49 @@ func TestSSHHostKeyNegotiation(t *testing.T) {
 			if _, err := mustTarget(t, newPool(t), cfg).ReadFile(context.Background(), path); err != nil {
 				t.Errorf("known_hosts: %v", err)
 			}
+		})
+	}
+}
+
+// An immutable or append-only file cannot be replaced even by root: the
+// edit says why and leaves the file and the directory as they were.
+func TestSSHProtectedFile(t *testing.T) {
+	if _, err := exec.LookPath("chattr"); err != nil {
+		t.Skip("chattr is not installed")
+	}
+	srv, key := startWithKey(t, sshtest.Options{})
+	cfg := loginConfig(t, srv, key)
+	cfg.Sudo = true
+	tg := mustTarget(t, newPool(t), cfg)
+	for _, flag := range []struct{ flag, what string }{{"i", "immutable"}, {"a", "append-only"}} {
+		t.Run(flag.what, func(t *testing.T) {
+			dir := sshtest.TempDir(t)
+			path := filepath.Join(dir, "carbon.xml")
+			writeLocal(t, path, "<old/>", 0o644, 0, 0)
+			if out, err := exec.Command("chattr", "+"+flag.flag, path).CombinedOutput(); err != nil {
+				t.Skipf("chattr +%s: %v: %s", flag.flag, err, out)
+			}
+			t.Cleanup(func() {
+				if out, err := exec.Command("chattr", "-"+flag.flag, path).CombinedOutput(); err != nil {
+					t.Errorf("chattr -%s: %v: %s", flag.flag, err, out)
+				}
+			})
+			err := writeAll(context.Background(), tg, path, []byte("<new/>"))
+			if !errors.Is(err, fs.ErrPermission) {
+				t.Fatalf("EditFile = %v, want fs.ErrPermission", err)
+			}
+			for _, want := range []string{path, srv.Addr(), "immutable or append-only", "lsattr", "the file was not changed"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error does not say %q: %v", want, err)
+				}
+			}
+			if got := readLocal(t, path); got != "<old/>" {
+				t.Errorf("content %q", got)
+			}
+			if got, err := tg.ReadFile(context.Background(), path); err != nil || string(got) != "<old/>" {
+				t.Errorf("ReadFile = %q, %v", got, err)
+			}
+			assertNoTemp(t, dir)
 		})
 	}
 }
