@@ -1,8 +1,12 @@
 package xmledit
 
+import "github.com/portoffset/terraform-provider-apim/internal/fileformat"
+
 // Kind classifies an *Error. A Kind is itself an error, so that callers can
 // test an error with errors.Is(err, xmledit.ErrNotFound) without a type
-// assertion, while the *Error carries the message for the user.
+// assertion, while the *Error carries the message for the user. Every Kind
+// also matches the format-independent kind of package fileformat it is an
+// instance of (ErrNotText is fileformat.ErrNotValue).
 type Kind int
 
 const (
@@ -38,6 +42,23 @@ var kindText = map[Kind]string{
 	ErrNotText:         "element is not a plain text value",
 	ErrEncoding:        "unsupported encoding",
 	ErrInvalidArgument: "invalid argument",
+}
+
+// shared maps each Kind to the format-independent kind it is an instance of.
+var shared = map[Kind]fileformat.Kind{
+	ErrMalformed:       fileformat.ErrMalformed,
+	ErrNotFound:        fileformat.ErrNotFound,
+	ErrAmbiguous:       fileformat.ErrAmbiguous,
+	ErrNotText:         fileformat.ErrNotValue,
+	ErrEncoding:        fileformat.ErrEncoding,
+	ErrInvalidArgument: fileformat.ErrInvalidArgument,
+}
+
+// Is makes errors.Is(err, fileformat.ErrX) hold for the xmledit kinds that
+// are an ErrX.
+func (k Kind) Is(target error) bool {
+	s, ok := shared[k]
+	return ok && target == error(s)
 }
 
 // Error returns a short generic description of the kind; the *Error that

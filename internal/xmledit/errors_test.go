@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/portoffset/terraform-provider-apim/internal/fileformat"
 )
 
 // Every refusal has the right kind and a message a user can act on.
@@ -153,6 +155,27 @@ func TestErrorKinds(t *testing.T) {
 		}
 		if k.Error() == "" || strings.Contains(k.Error(), "unknown") {
 			t.Errorf("kind %d has no description", k)
+		}
+	}
+}
+
+// Code above the editors tells errors apart by the shared kinds alone.
+func TestErrorKindsMatchSharedKinds(t *testing.T) {
+	all := []fileformat.Kind{fileformat.ErrMalformed, fileformat.ErrNotFound, fileformat.ErrAmbiguous, fileformat.ErrNotValue,
+		fileformat.ErrBadValue, fileformat.ErrEncoding, fileformat.ErrInvalidArgument}
+	for k, want := range map[Kind]fileformat.Kind{
+		ErrMalformed:       fileformat.ErrMalformed,
+		ErrNotFound:        fileformat.ErrNotFound,
+		ErrAmbiguous:       fileformat.ErrAmbiguous,
+		ErrNotText:         fileformat.ErrNotValue,
+		ErrEncoding:        fileformat.ErrEncoding,
+		ErrInvalidArgument: fileformat.ErrInvalidArgument,
+	} {
+		err := fmt.Errorf("editing carbon.xml: %w", newError(k, "m"))
+		for _, s := range all {
+			if errors.Is(err, s) != (s == want) {
+				t.Errorf("errors.Is(%v, %v) = %v", k, s, s != want)
+			}
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package xmledit
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/portoffset/terraform-provider-apim/internal/fileformat"
+)
 
 // FindText returns the character content of the single element p matches.
 //
@@ -36,7 +40,7 @@ func FindText(doc []byte, p Path) (Value, error) {
 			return Value{}, newError(ErrNotText, fmt.Sprintf("%s (line %d) is not a plain value: it contains %s", p.describe(), el.line, n.describe()))
 		}
 	}
-	return Value{Start: el.tagEnd, End: el.endStart, Raw: string(doc[el.tagEnd:el.endStart]), Text: string(text)}, nil
+	return Value{Value: fileformat.Value{Start: el.tagEnd, End: el.endStart, Raw: string(doc[el.tagEnd:el.endStart])}, Text: string(text)}, nil
 }
 
 // FindAttr returns the value of the attribute name, without a namespace
@@ -55,7 +59,7 @@ func FindAttr(doc []byte, p Path, name string) (Value, error) {
 		return Value{}, newError(ErrNotFound, fmt.Sprintf("%s (line %d) has no attribute %s", p.describe(), el.line, name))
 	}
 	raw := doc[a.valStart:a.valEnd]
-	return Value{Start: a.valStart, End: a.valEnd, Raw: string(raw), Text: string(appendCharData(nil, raw, r.cs, true))}, nil
+	return Value{Value: fileformat.Value{Start: a.valStart, End: a.valEnd, Raw: string(raw)}, Text: string(appendCharData(nil, raw, r.cs, true))}, nil
 }
 
 // describe names a piece of content for a message.

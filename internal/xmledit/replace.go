@@ -1,13 +1,13 @@
 package xmledit
 
-import "fmt"
+import "github.com/portoffset/terraform-provider-apim/internal/fileformat"
 
 // Replace returns a copy of doc in which v's span holds raw instead of
 // v.Raw. raw is spliced in as it is: escape a value with EscapeText or
 // EscapeAttr first. Only the differing middle is rewritten (the common
 // prefix and suffix of v.Raw and raw stay where they are), so the fewest
 // bytes change, and with raw == v.Raw the result equals doc. doc itself is
-// never modified.
+// never modified. It is fileformat.Replace, the splice every editor shares.
 //
 // v must come from FindText or FindAttr on these very bytes. Replace cannot
 // return an error, so a Value that does not fit doc (out of range, or
@@ -15,22 +15,5 @@ import "fmt"
 // file) is a programming error and panics rather than corrupting a file.
 // To be sure of the result, look the value up again in the output.
 func Replace(doc []byte, v Value, raw string) []byte {
-	if v.Start < 0 || v.End < v.Start || v.End > len(doc) || string(doc[v.Start:v.End]) != v.Raw {
-		panic(fmt.Sprintf("xmledit.Replace: the Value [%d:%d] does not belong to this document", v.Start, v.End))
-	}
-	old := v.Raw
-	pre := 0
-	for pre < len(old) && pre < len(raw) && old[pre] == raw[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(old)-pre && suf < len(raw)-pre && old[len(old)-1-suf] == raw[len(raw)-1-suf] {
-		suf++
-	}
-	cut, end := v.Start+pre, v.End-suf
-	mid := raw[pre : len(raw)-suf]
-	out := make([]byte, 0, len(doc)-(end-cut)+len(mid))
-	out = append(out, doc[:cut]...)
-	out = append(out, mid...)
-	return append(out, doc[end:]...)
+	return fileformat.Replace(doc, v.Value, raw)
 }
