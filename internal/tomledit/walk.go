@@ -46,7 +46,7 @@ func (d *document) walk() error {
 	body := d.src[d.bom:]
 	p := unstable.Parser{KeepComments: true}
 	p.Reset(body)
-	w := walker{d: d, p: &p, arrays: map[string]int{}, header: -1}
+	w := walker{d: d, arrays: map[string]int{}, header: -1}
 	for p.NextExpression() {
 		e := p.Expression()
 		switch e.Kind {
@@ -70,7 +70,6 @@ func (d *document) walk() error {
 // each array of tables has so far.
 type walker struct {
 	d      *document
-	p      *unstable.Parser
 	arrays map[string]int // by resolved path (see canonical): entries so far
 	names  []string       // the current table
 	index  []int
