@@ -159,7 +159,7 @@ func TestSSHHostileTrials(t *testing.T) {
 }
 
 func runSSHHostileTrials(t *testing.T, tg Target, label string, attack hostiletest.Attack, owner sshtest.User) {
-	const file, real = "carbon.xml", "carbon-real.xml"
+	const file, realName = "carbon.xml", "carbon-real.xml"
 	start := time.Now()
 	dir := sshtest.OwnedTempDir(t, owner)
 	victim := hostiletest.NewVictim(t)
@@ -169,17 +169,17 @@ func runSSHHostileTrials(t *testing.T, tg Target, label string, attack hostilete
 	pin := filepath.Join(sshtest.TempDir(t), "pinned")
 	edited := filepath.Join(dir, file)
 	if attack == hostiletest.FlipAfterRead {
-		edited = filepath.Join(dir, real)
+		edited = filepath.Join(dir, realName)
 	}
 	reset := func(n int) {
-		for _, name := range []string{file, real} {
+		for _, name := range []string{file, realName} {
 			if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				t.Fatal(err)
 			}
 		}
 		writeOwned(t, edited, hostileContent(n), owner)
 		if attack == hostiletest.FlipAfterRead {
-			symlinkOwned(t, real, filepath.Join(dir, file), owner)
+			symlinkOwned(t, realName, filepath.Join(dir, file), owner)
 		}
 		if err := os.Remove(pin); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			t.Fatal(err)
@@ -189,7 +189,7 @@ func runSSHHostileTrials(t *testing.T, tg Target, label string, attack hostilete
 		}
 	}
 	reset(0)
-	a := hostiletest.Start(t, hostiletest.Config{Attack: attack, Dir: dir, File: file, Real: real,
+	a := hostiletest.Start(t, hostiletest.Config{Attack: attack, Dir: dir, File: file, Real: realName,
 		Victim: victim.Path(), UID: owner.UID, GID: owner.GID})
 
 	var c hostileCounts

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 
 	"github.com/pkg/sftp"
 )
@@ -76,7 +77,7 @@ func (t *sshTarget) sftpRead(c *sshConn, p string) ([]byte, error) {
 	}
 	fi, err := sc.Stat(p)
 	if err != nil {
-		return nil, t.fileErr("read", p, err, "")
+		return nil, t.fileErr(p, err)
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, &sshError{op: "read", path: p, target: t.String(), detail: fmt.Sprintf(
@@ -90,7 +91,7 @@ func (t *sshTarget) sftpRead(c *sshConn, p string) ([]byte, error) {
 	}
 	f, err := sc.Open(p)
 	if err != nil {
-		return nil, t.fileErr("read", p, err, "")
+		return nil, t.fileErr(p, err)
 	}
 	defer f.Close()
 	// One byte more than the size: a read that fills it found a file that
@@ -103,13 +104,13 @@ func (t *sshTarget) sftpRead(c *sshConn, p string) ([]byte, error) {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return buf[:n], nil
 	case err != nil:
-		return nil, t.fileErr("read", p, err, "")
+		return nil, t.fileErr(p, err)
 	}
 	rest, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1-int64(n)))
 	if err != nil {
-		return nil, t.fileErr("read", p, err, "")
+		return nil, t.fileErr(p, err)
 	}
-	data := append(buf, rest...)
+	data := slices.Concat(buf, rest)
 	if len(data) > MaxFileSize {
 		return nil, &sshError{op: "read", path: p, target: t.String(), kind: ErrTooLarge, detail: fmt.Sprintf(
 			"it grew past %d bytes (16 MiB) while it was read, and a configuration file is never that large", MaxFileSize)}
@@ -134,30 +135,22 @@ func modeName(m fs.FileMode) string {
 	return fmt.Sprintf("not a regular file (mode %v)", m)
 }
 
-// fileErr classifies an SFTP failure: missing, permission (with the hint
-// that sudo exists), or another answer of the SFTP server. Anything else
-// (the connection broke) is returned as it is, for sshTarget.do to
+// fileErr classifies a failed SFTP read: missing, permission (with the
+// hint that sudo exists), or another answer of the SFTP server. Anything
+// else (the connection broke) is returned as it is, for sshTarget.do to
 // reconnect.
-func (t *sshTarget) fileErr(op, p string, err error, doing string) error {
+func (t *sshTarget) fileErr(p string, err error) error {
 	var st *sftp.StatusError
 	if !errors.As(err, &st) && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
 		return err
 	}
-	e := &sshError{op: op, path: p, target: t.String(), detail: doing, err: err}
+	e := &sshError{op: "read", path: p, target: t.String(), err: err}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		e.kind, e.err = fs.ErrNotExist, nil
 	case errors.Is(err, fs.ErrPermission):
 		e.kind, e.err = fs.ErrPermission, nil
-		hint := fmt.Sprintf("the login user %s may not do this", t.cfg.User)
-		if !t.cfg.Sudo {
-			hint += "; set sudo = true to read the file as root"
-		}
-		if e.detail != "" {
-			e.detail += "; " + hint
-		} else {
-			e.detail = hint
-		}
+		e.detail = fmt.Sprintf("the login user %s may not read it; set sudo = true to read the file as root", t.cfg.User)
 	}
 	return e
 }

@@ -76,7 +76,7 @@ func TestSSHLoginShells(t *testing.T) {
 				tg := mustTarget(t, newPool(t), cfg)
 				for i, name := range hostileNames(marker) {
 					dir := sshtest.OwnedTempDir(t, u)
-					real := mkHostileFile(t, dir, name, u, "<old/>")
+					realFile := mkHostileFile(t, dir, name, u, "<old/>")
 					link := filepath.Join(dir, "carbon.xml")
 					if err := os.Symlink(name, link); err != nil {
 						t.Fatal(err)
@@ -89,7 +89,7 @@ func TestSSHLoginShells(t *testing.T) {
 						t.Errorf("name %q behind the link: %v", name, err)
 						continue
 					}
-					if got := readLocal(t, real); got != content {
+					if got := readLocal(t, realFile); got != content {
 						t.Errorf("name %q behind the link: the file holds %q, want %q", name, got, content)
 					}
 					if got, err := tg.ReadFile(ctx, link); err != nil || string(got) != content {
@@ -113,10 +113,10 @@ func TestSSHLoginShells(t *testing.T) {
 					}
 					// The same name as the path itself.
 					content += " direct"
-					if err := writeAll(ctx, tg, real, []byte(content)); err != nil {
-						t.Errorf("path %q: %v", real, err)
-					} else if got := readLocal(t, real); got != content {
-						t.Errorf("path %q holds %q, want %q", real, got, content)
+					if err := writeAll(ctx, tg, realFile, []byte(content)); err != nil {
+						t.Errorf("path %q: %v", realFile, err)
+					} else if got := readLocal(t, realFile); got != content {
+						t.Errorf("path %q holds %q, want %q", realFile, got, content)
 					}
 				}
 				left, err := os.ReadDir(marker)
