@@ -12,10 +12,12 @@
 // The package also makes what such tests need around the server: key pairs,
 // passphrase-protected keys, user and host certificates, an in-process
 // ssh-agent, world-traversable temporary directories, and local users
-// (EnsureUsers) for non-root logins, file owners and sudo rules.
+// (EnsureUsers) for non-root logins, file owners and sudo rules, and logins
+// whose login shell is fish or tcsh (EnsureShellUsers).
 //
 // It needs root (to create users and sshd's privilege separation directory)
-// and the openssh-server and sudo packages. Without them Start and
+// and the openssh-server and sudo packages (fish and tcsh for
+// EnsureShellUsers). Without them Start and
 // EnsureUsers fail the test, saying what to install: a test that silently
 // skipped would hide that the SSH code was never exercised.
 package sshtest
