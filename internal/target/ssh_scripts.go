@@ -94,6 +94,9 @@ fail() {
 // trailing newlines, which a link target may end in) and spliced in front
 // of the rest. One stat call per component gives the directory's owner,
 // group and mode and the entry's owner and type, without following it.
+// ".." enters the real parent and records the directory left as an entry
+// of it, as walkLocal does; a controller seen again names its latest entry
+// (the one nearest to where the path ended, where a link was pointed).
 // Races do not matter for the rule: a directory without controllers cannot
 // change, and the controllers of one that can are recorded before its
 // entry is used; the final check is on the real final directory.
@@ -258,11 +261,16 @@ exec dd if="./$b" iflag=nofollow,nonblock,count_bytes count=MAXSIZE1 bs=65536 st
 //  1. walk the path on the first line (shTrustWalk), sweep (shSweep,
 //     with the orphan suffixes of the third line);
 //  2. make the private directory "." + b + tempMarker + the digits of the
-//     second line in the file's directory, enter it without following
-//     links and check it is the writer's own, mode 0700, empty, and in
-//     the file's directory (checked by dev:ino): nobody else can create,
-//     rename or replace anything inside it, so the names orig and new are
-//     safe to use (tempname.go);
+//     second line in the file's directory (mkdir -m 700: GNU mkdir passes
+//     the mode to mkdir(2), so a default ACL of the directory cannot widen
+//     it, and checks the result through a descriptor opened without
+//     following links), enter it without following links and check it is
+//     the writer's own, mode 0700, empty, and in the file's directory (by
+//     dev:ino): nobody else can create, rename or replace anything inside
+//     it, so the names orig and new are safe to use (tempname.go). An
+//     account that controls the directory can rename something over the
+//     new name first: mkdir or the check then fails (EPRIV, "interfering
+//     with the edit"), and nothing is written;
 //  3. pin the original: ln -P makes orig another name of whatever is at
 //     the file's name (a link itself, never its target), which must be the
 //     file the walk checked (dev:ino), else REPLACED; read it to new and
