@@ -5,6 +5,7 @@ package hostiletest
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,7 +63,7 @@ type Stats struct {
 // Attacker is a running attacker process.
 type Attacker struct {
 	cmd *exec.Cmd
-	in  *os.File
+	in  io.WriteCloser
 	out *bufio.Reader
 }
 
@@ -90,7 +91,7 @@ func Start(t testing.TB, cfg Config) *Attacker {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("hostiletest: starting the attacker: %v", err)
 	}
-	a := &Attacker{cmd: cmd, in: stdin.(*os.File), out: bufio.NewReader(stdout)}
+	a := &Attacker{cmd: cmd, in: stdin, out: bufio.NewReader(stdout)}
 	t.Cleanup(func() {
 		a.in.Close()
 		_ = cmd.Process.Kill()
@@ -123,7 +124,7 @@ func (a *Attacker) Disarm(t testing.TB) Stats {
 
 func (a *Attacker) send(t testing.TB, cmd string) {
 	t.Helper()
-	if _, err := a.in.WriteString(cmd + "\n"); err != nil {
+	if _, err := io.WriteString(a.in, cmd+"\n"); err != nil {
 		t.Fatalf("hostiletest: telling the attacker %q: %v", cmd, err)
 	}
 }

@@ -44,6 +44,8 @@ func advice(err error) string {
 		return "Check that apim_home is the APIM installation directory on that host."
 	case errors.Is(err, target.ErrReplaced):
 		return "Nothing was written. Something replaced the file while the provider was editing it: another tool, an operator, or the account that owns the directory. Find out what did, then run Terraform again."
+	case errors.Is(err, target.ErrInterfered):
+		return "Nothing was written. A process that may write the file's directory, most likely running as the account that owns it, moved the provider's temporary directory away while the provider worked; find it before running Terraform again."
 	case errors.Is(err, target.ErrUnsafePath):
 		return "Nothing was read or written. The provider does not follow a path that a less privileged account can redirect to a file that account could not change itself, because it writes with more privilege than that account; see \"Privilege safety\" in the provider's documentation."
 	case errors.Is(err, target.ErrTooLarge):

@@ -64,6 +64,7 @@ func TestAdviceByKind(t *testing.T) {
 		{fmt.Errorf("write x: %w", target.ErrReplaced), "Nothing was written. Something replaced the file"},
 		{&fs.PathError{Op: "read", Path: "x", Err: target.ErrUnsafePath}, "Nothing was read or written. The provider does not follow a path"},
 		{fmt.Errorf("read x: %w", target.ErrTooLarge), "Nothing was read or written. No APIM configuration file comes near 16 MiB"},
+		{fmt.Errorf("edit x: %w", target.ErrInterfered), "Nothing was written. A process that may write the file's directory"},
 		{fmt.Errorf("read x: %w", fs.ErrNotExist), "Check that apim_home"},
 	} {
 		if got := advice(tc.err); !strings.HasPrefix(got, tc.want) {

@@ -153,9 +153,9 @@ func TestLocalHostileUnsafePaths(t *testing.T) {
 			return filepath.Join(conf, "carbon.xml"), filepath.Join(conf, "carbon.xml")
 		}},
 		{name: "the owner's link to its own file", setup: func(t *testing.T, home, _, _ string) (string, string) {
-			writeOwned(t, filepath.Join(home, "carbon-real.xml"), hostileContent(0), owner)
-			symlinkOwned(t, "carbon-real.xml", filepath.Join(home, "carbon.xml"), owner)
-			return filepath.Join(home, "carbon.xml"), filepath.Join(home, "carbon-real.xml")
+			writeOwned(t, filepath.Join(home, "carbon-linked.xml"), hostileContent(0), owner)
+			symlinkOwned(t, "carbon-linked.xml", filepath.Join(home, "carbon.xml"), owner)
+			return filepath.Join(home, "carbon.xml"), filepath.Join(home, "carbon-linked.xml")
 		}},
 		{name: "root's link into the home", setup: func(t *testing.T, home, rootDir, _ string) (string, string) {
 			writeOwned(t, filepath.Join(home, "carbon.xml"), hostileContent(0), owner)
@@ -273,7 +273,7 @@ type hostileCounts struct {
 	overrun  int // ... and the attacker then renamed its own entry over it
 	replaced int // ErrReplaced
 	unsafe   int // ErrUnsafePath
-	// interfered: the private directory was taken (errPrivateDirTaken).
+	// interfered: the private directory was taken (ErrInterfered).
 	interfered int
 	events     int
 	moves      int
@@ -287,7 +287,7 @@ func (c hostileCounts) line(attack hostiletest.Attack, elapsed time.Duration) st
 
 func TestLocalHostileTrials(t *testing.T) {
 	owner := hostileOwner(t)
-	const file, real = "carbon.xml", "carbon-real.xml"
+	const file, linked = "carbon.xml", "carbon-linked.xml"
 	for _, attack := range []hostiletest.Attack{hostiletest.SymlinkNew, hostiletest.FlipAfterRead, hostiletest.ReplaceAfterRead} {
 		t.Run(string(attack), func(t *testing.T) {
 			start := time.Now()
@@ -299,19 +299,19 @@ func TestLocalHostileTrials(t *testing.T) {
 			pin := filepath.Join(openDir(t), "pinned")
 			edited := filepath.Join(dir, file) // where an edit lands
 			if attack == hostiletest.FlipAfterRead {
-				edited = filepath.Join(dir, real)
+				edited = filepath.Join(dir, linked)
 			}
 			// reset puts the file back as the attack expects it, with
 			// the offset n, whatever the attacker left at its name.
 			reset := func(n int) {
-				for _, name := range []string{file, real} {
+				for _, name := range []string{file, linked} {
 					if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 						t.Fatal(err)
 					}
 				}
 				writeOwned(t, edited, hostileContent(n), owner)
 				if attack == hostiletest.FlipAfterRead {
-					symlinkOwned(t, real, filepath.Join(dir, file), owner)
+					symlinkOwned(t, linked, filepath.Join(dir, file), owner)
 				}
 				if err := os.Remove(pin); err != nil && !errors.Is(err, fs.ErrNotExist) {
 					t.Fatal(err)
@@ -321,7 +321,7 @@ func TestLocalHostileTrials(t *testing.T) {
 				}
 			}
 			reset(0)
-			a := hostiletest.Start(t, hostiletest.Config{Attack: attack, Dir: dir, File: file, Real: real,
+			a := hostiletest.Start(t, hostiletest.Config{Attack: attack, Dir: dir, File: file, Real: linked,
 				Victim: victim.Path(), UID: owner.UID, GID: owner.GID})
 
 			var c hostileCounts
@@ -372,7 +372,7 @@ func TestLocalHostileTrials(t *testing.T) {
 					// The path led to the victim when it was
 					// resolved: refused before anything was read.
 					c.unsafe++
-				case errors.Is(err, errPrivateDirTaken):
+				case errors.Is(err, ErrInterfered):
 					c.interfered++
 					if attack != hostiletest.SymlinkNew || stats.Moves == 0 {
 						t.Errorf("%s: %v, but the attacker did not move an entry", label, err)

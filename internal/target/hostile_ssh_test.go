@@ -233,7 +233,7 @@ func runSSHHostileTrials(t *testing.T, tg Target, label string, attack hostilete
 			}
 		case errors.Is(err, ErrUnsafePath):
 			c.unsafe++
-		case errors.Is(err, errPrivateDirReplaced):
+		case errors.Is(err, ErrInterfered):
 			c.interfered++
 			if attack != hostiletest.SymlinkNew || stats.Moves == 0 {
 				t.Errorf("%s: %v, but the attacker did not move an entry", what, err)

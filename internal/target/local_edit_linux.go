@@ -35,13 +35,6 @@ import (
 // newFileName is the temporary file's name in the private directory.
 const newFileName = "new"
 
-// errPrivateDirTaken: the private directory EditFile made was moved away or
-// replaced under its name before EditFile could enter it. Only an account
-// that controls the directory can do that, and it could stop the edit in
-// simpler ways (chmod, say), so EditFile does not try again.
-var errPrivateDirTaken = errors.New("another account renamed something over the private directory the provider had just made before it could enter it; " +
-	"nothing was written. The owner of the directory, or a process running as them, is interfering with the edit")
-
 func localEdit(ctx context.Context, path string, edit func([]byte) ([]byte, error)) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("edit %s: not started: %w", path, err)
@@ -89,7 +82,7 @@ func (w *localWrite) replace(ctx context.Context, data []byte) (changed bool, er
 	sweepStaleTemps(f.dir, f.base, w.writer, time.Now())
 
 	priv, name, err := makePrivateDir(f.dir, f.base, w.writer)
-	if errors.Is(err, errPrivateDirTaken) {
+	if errors.Is(err, ErrInterfered) {
 		return false, w.fail("preparing the new file in "+quoteForMessage(f.dirRes), err)
 	}
 	if err != nil {
@@ -233,7 +226,7 @@ func makePrivateDir(dir int, base string, writer uint32) (int, string, error) {
 	case errors.Is(err, unix.ELOOP), errors.Is(err, unix.ENOTDIR), errors.Is(err, unix.ENOENT):
 		// A link or a file was renamed over the name, or ours moved
 		// away; whatever has the name now is not ours to remove.
-		return -1, "", errPrivateDirTaken
+		return -1, "", ErrInterfered
 	case err != nil:
 		_ = unix.Unlinkat(dir, name, unix.AT_REMOVEDIR)
 		return -1, "", err
@@ -246,7 +239,7 @@ func makePrivateDir(dir int, base string, writer uint32) (int, string, error) {
 	if !isPrivateDir(&st, writer) {
 		// Another account's directory, renamed over ours.
 		unix.Close(fd)
-		return -1, "", errPrivateDirTaken
+		return -1, "", ErrInterfered
 	}
 	return fd, name, nil
 }

@@ -50,14 +50,6 @@ type childResult struct {
 	Data                 []byte
 }
 
-// err is the child's error as an error for messages ("" is nil).
-func (r childResult) err() error {
-	if r.Err == "" {
-		return nil
-	}
-	return errors.New(r.Err)
-}
-
 const (
 	childEnv    = "APIM_TARGET_LOCAL_CHILD"
 	childMarker = "APIM-CHILD-RESULT "
@@ -99,7 +91,10 @@ func TestLocalChildProcess(t *testing.T) {
 	fmt.Println(childMarker + string(b))
 }
 
-func asUser(t *testing.T, uid, gid int, op childOp) childResult {
+// asNobody runs op in a child process as nobody (uid 65534), an account
+// that owns none of the test's files.
+func asNobody(t *testing.T, op childOp) childResult {
+	uid, gid := nobodyUID, nobodyGID
 	t.Helper()
 	if os.Geteuid() != 0 {
 		if os.Geteuid() != uid {
@@ -331,7 +326,7 @@ func TestLocalReadFilePermission(t *testing.T) {
 	dir := openDir(t)
 	file := filepath.Join(dir, "secret.xml")
 	writeTestFile(t, file, []byte("x"), 0o000)
-	r := asUser(t, nobodyUID, nobodyGID, childOp{Op: "read", Path: file})
+	r := asNobody(t, childOp{Op: "read", Path: file})
 	if r.Err == "" {
 		t.Fatal("ReadFile of a mode-000 file as an unprivileged user succeeded")
 	}
@@ -449,7 +444,7 @@ func TestLocalEditFileAsOwner(t *testing.T) {
 			}
 		}
 	}
-	if r := asUser(t, nobodyUID, nobodyGID, childOp{Op: "write", Path: file, Data: []byte("new")}); r.Err != "" || !r.Changed {
+	if r := asNobody(t, childOp{Op: "write", Path: file, Data: []byte("new")}); r.Err != "" || !r.Changed {
 		t.Fatalf("EditFile as the owner: changed %v, %v", r.Changed, r.Err)
 	}
 	assertContent(t, file, []byte("new"))
@@ -475,7 +470,7 @@ func TestLocalEditFileRefusesOwnerChange(t *testing.T) {
 	}
 	file := filepath.Join(dir, "deployment.toml")
 	writeTestFile(t, file, []byte("old"), 0o666)
-	r := asUser(t, nobodyUID, nobodyGID, childOp{Op: "write", Path: file, Data: []byte("new")})
+	r := asNobody(t, childOp{Op: "write", Path: file, Data: []byte("new")})
 	if r.Err == "" {
 		t.Fatal("EditFile replaced a root-owned file by one owned by nobody")
 	}
@@ -511,7 +506,7 @@ func TestLocalEditFileReadOnlyDir(t *testing.T) {
 	// Best effort: it only lets t.TempDir's cleanup, which reports its own
 	// failures, remove what is inside.
 	t.Cleanup(func() { _ = os.Chmod(dir, 0o755) })
-	r := asUser(t, nobodyUID, nobodyGID, childOp{Op: "write", Path: file, Data: []byte("new")})
+	r := asNobody(t, childOp{Op: "write", Path: file, Data: []byte("new")})
 	if r.Err == "" {
 		t.Fatal("EditFile into a read-only directory succeeded")
 	}
@@ -877,17 +872,6 @@ func TestLocalEditFileFaults(t *testing.T) {
 			assertNoTemps(t, root, realDir)
 		})
 	}
-}
-
-// removeStaleTemps runs the sweep of stale temporary entries on the
-// directory dir, as EditFile does on its pinned directory.
-func removeStaleTemps(dir, base string, now time.Time) {
-	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		panic(err)
-	}
-	defer unix.Close(fd)
-	sweepStaleTemps(fd, base, uint32(os.Geteuid()), now)
 }
 
 func TestLocalEditFileRemovesStaleTemps(t *testing.T) {

@@ -8,12 +8,10 @@ import (
 
 // sshTarget is a host reached over SSH, made by Pool.Target.
 //
-// Every edit, and every read with Sudo, is one script (ssh_scripts.go) in
-// one exec session, as root through "sudo -n" or as the login user: it
-// resolves the path once under the rule of trust.go and then works through
-// the working directory it ended in. A read without Sudo goes through the
-// connection's SFTP client as the login user, who reads only what it may
-// read anyway (ssh_read.go).
+// Every read and every edit is one script (ssh_scripts.go) in one exec
+// session, as root through "sudo -n" or as the login user: it resolves the
+// path once under the rule of trust.go and then works through the working
+// directory it ended in.
 type sshTarget struct {
 	cfg   SSHConfig // normalized
 	entry *poolEntry
@@ -69,8 +67,8 @@ func (t *sshTarget) do(ctx context.Context, opName, p string, op func(*sshConn) 
 	}
 }
 
-// run calls op and waits for it or for ctx. Sessions and SFTP requests
-// cannot be cancelled one by one, so on timeout or cancellation the
+// run calls op and waits for it or for ctx. Sessions cannot be cancelled
+// one by one, so on timeout or cancellation the
 // connection is closed, which fails every request in flight, and run waits
 // for op to return: when EditFile returns, nothing of it is still running
 // (the caller's Lock is still meaningful). The next operation reconnects.
@@ -113,8 +111,8 @@ func (t *sshTarget) run(ctx context.Context, c *sshConn, op func(*sshConn) error
 }
 
 // connectionLost reports whether err came from the connection failing rather
-// than from the file. An answer of the host (a script's report, a
-// classified SFTP error) never is; anything else is checked with a
+// than from the file. An answer of the host (a script's report)
+// never is; anything else is checked with a
 // keepalive round trip.
 func (t *sshTarget) connectionLost(c *sshConn, err error) bool {
 	var se *sshError

@@ -363,7 +363,8 @@ func TestSSHRemovesOrphanAtOnce(t *testing.T) {
 // A host where the login user cannot run commands, or has no GNU cp: the
 // edit script cannot run or cannot keep ACLs and extended attributes, so
 // the edit fails, says why, and leaves the file and the directory as they
-// were. Reads over SFTP still work.
+// were. Without commands a read fails too, saying why: reads are scripts,
+// so that they follow paths under the rule of trust.go.
 func TestSSHAttrsCommandUnavailable(t *testing.T) {
 	fake := sshtest.TempDir(t)
 	// BusyBox's cp, as far as this test is concerned.
@@ -390,11 +391,16 @@ func TestSSHAttrsCommandUnavailable(t *testing.T) {
 				t.Fatal(err)
 			}
 			tg := f.target(t, wayOwner)
-			if got, err := tg.ReadFile(context.Background(), path); err != nil || string(got) != "<old/>" {
+			got, err := tg.ReadFile(context.Background(), path)
+			if c.name == "sftp only" {
+				if err == nil || !strings.Contains(err.Error(), "did not run the command") || !strings.Contains(err.Error(), "internal-sftp") {
+					t.Fatalf("ReadFile on an SFTP-only account = %q, %v; want the error saying commands cannot run", got, err)
+				}
+			} else if err != nil || string(got) != "<old/>" {
 				t.Fatalf("ReadFile = %q, %v", got, err)
 			}
 			start := time.Now()
-			err := writeAll(context.Background(), tg, path, []byte("<new/>"))
+			err = writeAll(context.Background(), tg, path, []byte("<new/>"))
 			if err == nil {
 				t.Fatal("EditFile succeeded")
 			}

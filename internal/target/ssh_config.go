@@ -59,8 +59,8 @@ type SSHConfig struct {
 	Bastion *SSHConfig
 
 	// Sudo runs every file operation as root through "sudo -n", for a login
-	// user that cannot write the files itself. Without it, reads go
-	// through SFTP and edits run the same script as the login user.
+	// user that cannot write the files itself. Without it the same scripts
+	// run as the login user.
 	Sudo bool
 
 	// Timeout bounds dialing plus the SSH handshake, and each file operation.

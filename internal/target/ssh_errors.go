@@ -37,7 +37,7 @@ var (
 // which file on which host, the kind (a sentinel above, fs.ErrNotExist,
 // fs.ErrPermission, or nil), a human explanation, and the underlying cause.
 // The explanation and cause never contain secrets: causes come from the SSH
-// library, the SFTP server or sudo's stderr, none of which echo credentials
+// library or the scripts' and sudo's stderr, none of which echo credentials
 // or file content.
 type sshError struct {
 	op     string // "read", "write"; "" for a config error
@@ -125,13 +125,6 @@ func withOp(err error, op, path, target string) error {
 	return err
 }
 
-// errPrivateDirReplaced: another account renamed something over the
-// private directory the edit script had just made, before the script could
-// enter it (EPRIV). Only an account that controls the directory can, and it
-// could stop the edit in simpler ways, so the script does not try again.
-var errPrivateDirReplaced = errors.New("another account renamed something over the private directory the provider had just made; " +
-	"nothing was written, the file was not changed. The owner of the directory, or a process running as them, is interfering with the edit")
-
 // scriptErr explains the failure code a script reported (ssh_scripts.go),
 // with the names it reported in fields and the tools' messages in stderr.
 // Every code is reported before the rename, or by the rename itself, which
@@ -194,7 +187,7 @@ func (t *sshTarget) scriptErr(op, p, code string, fields []string, stderr string
 		}
 		e.detail += "; " + nothing
 	case "EPRIV":
-		e.err = errPrivateDirReplaced
+		e.err = ErrInterfered
 		e.detail = fmt.Sprintf("in the directory of %s", shown(entry))
 	case "ELINK":
 		e.kind = fs.ErrPermission
@@ -207,6 +200,9 @@ func (t *sshTarget) scriptErr(op, p, code string, fields []string, stderr string
 				"(Linux lets a user link only files it owns or may read and write, fs.protected_hardlinks); %s",
 				shown(entry), stderrPart(stderr), nothing))
 		}
+	case "ENOREAD":
+		e.kind = fs.ErrPermission
+		e.detail = t.permHint(fmt.Sprintf("may not read %s", shown(entry))) + "; " + nothing
 	case "EREAD":
 		e.detail = fmt.Sprintf("cannot read %s%s", shown(entry), stderrPart(stderr))
 		if isPermissionText(stderr) {
@@ -334,7 +330,7 @@ func (t *sshTarget) notRun(op, p string, status int, stderr string) error {
 	default:
 		got := fmt.Sprintf("exit status %d%s", status, stderrPart(stderr))
 		e.detail = fmt.Sprintf("the host did not run the command that does the %s (%s); does %s log in to SFTP only "+
-			"(a ForceCommand such as internal-sftp, or a restricted shell)? The provider reads with sudo and edits through a POSIX sh script; "+
+			"(a ForceCommand such as internal-sftp, or a restricted shell)? The provider reads and edits through POSIX sh scripts; "+
 			"allow %s to run commands", op, got, t.cfg.User, t.cfg.User)
 	}
 	if op == "edit" {

@@ -10,14 +10,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 )
 
 const (
 	// maxSessionsPerConn bounds concurrent exec sessions on one connection.
-	// OpenSSH's MaxSessions defaults to 10; 8 plus the SFTP session leaves
-	// one spare, and exceeding the limit fails the session, not waits.
+	// OpenSSH's MaxSessions defaults to 10; 8 leaves two spare, and
+	// exceeding the limit fails the session, not waits.
 	maxSessionsPerConn = 8
 	// keepaliveInterval spaces keepalive@openssh.com requests. They keep
 	// NAT and firewall state alive between Terraform's bursts of work and
@@ -414,9 +413,6 @@ type sshConn struct {
 	sessions chan struct{}
 	done     chan struct{} // closed once the connection is gone
 
-	sftpMu sync.Mutex
-	sftp   *sftp.Client
-
 	closeOnce sync.Once
 }
 
@@ -447,18 +443,10 @@ func (c *sshConn) isClosed() bool {
 func (c *sshConn) close() {
 	c.closeOnce.Do(func() {
 		close(c.done)
-		// The transport first: an sftpClient call may hold sftpMu while
-		// it waits on the server, and only a closed transport ends that
-		// wait.
 		c.client.Close()
 		if c.bastion != nil {
 			c.bastion.Close()
 		}
-		c.sftpMu.Lock()
-		if c.sftp != nil {
-			c.sftp.Close()
-		}
-		c.sftpMu.Unlock()
 	})
 }
 
@@ -497,25 +485,6 @@ func (c *sshConn) ping(timeout time.Duration) bool {
 	case <-c.done:
 		return false
 	}
-}
-
-// sftpClient returns the connection's one SFTP client, starting it on first
-// use; requests from all operations are multiplexed on it.
-func (c *sshConn) sftpClient() (*sftp.Client, error) {
-	c.sftpMu.Lock()
-	defer c.sftpMu.Unlock()
-	if c.sftp != nil {
-		return c.sftp, nil
-	}
-	if c.isClosed() {
-		return nil, io.EOF
-	}
-	s, err := sftp.NewClient(c.client)
-	if err != nil {
-		return nil, fmt.Errorf("starting the SFTP subsystem (set sudo = true to use shell commands instead): %w", err)
-	}
-	c.sftp = s
-	return s, nil
 }
 
 // session opens an exec session once one of the connection's session slots

@@ -84,7 +84,7 @@ fail() {
 // time with the working directory as the pinned directory, as walkLocal
 // does with descriptors, recording the controllers of every entry read,
 // and fail UNSAFE unless every controller seen also controls the file at
-// the end. It leaves the working directory at the file's directory and
+// the end (its owner counts: it can change the file's content anyway). It leaves the working directory at the file's directory and
 // sets b (the file's name there), e (its resolved path), D (the
 // directory's dev:ino), fi (the file's dev:ino), fs (its size).
 //
@@ -192,6 +192,7 @@ walk() {
 		break
 	done
 	ctl
+	addu "$eu"
 	i=0
 	while [ "$i" -lt "$ns" ]; do
 		i=$((i + 1))
@@ -252,6 +253,7 @@ var shSweep = `sweep() {
 // that grew past the limit.
 var shReadScript = withLimits(shPrelude + shTrustWalk + `IFS= read -r p || fail EINPUT
 walk "$p"
+[ -r "./$b" ] || fail ENOREAD "$e"
 printf 'R\n'
 exec dd if="./$b" iflag=nofollow,nonblock,count_bytes count=MAXSIZE1 bs=65536 status=none
 `)

@@ -130,6 +130,9 @@ func makeTrustTree(t *testing.T, users sshtest.Users) trustTree {
 		{"home/conf/toabs", 'l', "", owner.UID, owner.GID, 0}, // target set below: absolute
 		{"home/conf/toown", 'l', "carbon.xml", owner.UID, owner.GID, 0},
 		{"home/conf/torootdir", 'l', "../../rootdir/file", owner.UID, owner.GID, 0},
+		// The owner's link to a file it owns in root's directory: it can
+		// change that file's content anyway, so this is followed.
+		{"home/conf/toowned", 'l', "../../rootdir/owned", owner.UID, owner.GID, 0},
 		{"home/conf/chain", 'l', "../../rootdir/tolink", owner.UID, owner.GID, 0},
 		{"home/conf/loop", 'l', "loop", owner.UID, owner.GID, 0},
 		{"home/conf/dangling", 'l', "nowhere", owner.UID, owner.GID, 0},

@@ -48,9 +48,11 @@ type Target interface {
 	// returned as it is, and nothing is written.
 	//
 	// changed reports whether the file was replaced. A failed write
-	// removes its temporary file; one that cannot (the connection to the
-	// host is gone, the process was killed) leaves it to a later write of
-	// that file, which removes it once it is a minute old.
+	// removes its temporary directory; one that cannot (the connection to
+	// the host is gone, the process was killed) leaves it to a later
+	// write of that file, which removes it once it is a minute old, or at
+	// once when it is the leftover of an attempt the same provider process
+	// made.
 	EditFile(ctx context.Context, path string, edit func(old []byte) ([]byte, error)) (changed bool, err error)
 
 	// Lock serializes edits of one file on this host within the process: it

@@ -28,12 +28,14 @@ import (
 //
 // The rule: a path is followed only when every controller of every entry on
 // the way is also a controller of the last entry, the file in the directory
-// it ends in. Such an account could replace the file itself, so leading the
-// provider there gives it nothing it did not have. Otherwise the path is
+// it ends in, or owns that file. Such an account could replace the file, or
+// change its content, itself, so leading the provider there gives it
+// nothing it did not have. Otherwise the path is
 // refused with ErrUnsafePath before anything is read or written. The
 // everyday layouts pass: a home owned by the account APIM runs as, root's
 // own files, a link made by root (in a directory only root can change) to
-// anywhere, a link made by wso2 to another file of wso2's. What is refused
+// anywhere, a link made by wso2 to another file of wso2's (in a directory
+// of its own or of root's). What is refused
 // is a link or directory that one account controls leading to a file that
 // account could not replace, which is exactly what an attacker would set
 // up; the error says which account and which entry.
@@ -142,9 +144,13 @@ func (w *trustWalk) entry(path string, d dirInfo, entryUID uint32) {
 }
 
 // final checks the file at path (its name in d, owned by fileUID) against
-// every controller seen: nil when each of them controls the file too.
+// every controller seen: nil when each of them controls the file too, or
+// owns it.
 func (w *trustWalk) final(path string, d dirInfo, fileUID uint32) *UnsafePathError {
 	have := controllers(d, fileUID, w.writer)
+	if fileUID != 0 && fileUID != w.writer {
+		have = append(have, userController(fileUID))
+	}
 	for _, s := range w.seen {
 		if !slices.Contains(have, s.c) {
 			return &UnsafePathError{controller: s.c, entry: s.entry, file: path}

@@ -134,6 +134,20 @@ func TestTrustWalk(t *testing.T) {
 			refusedBy: "u:1000", refusedAt: "/opt/wso2am/conf/carbon.xml",
 		},
 		{
+			// wso2 may change its own file's content anyway, wherever
+			// the file is, so its link may lead there.
+			name: "wso2's link to its own file in root's directory",
+			entries: []trustStep{
+				{"/opt", trRootDir, 0},
+				{"/opt/wso2am", trRootDir, trWso2},
+				{"/opt/wso2am/conf", trWso2Dir, trWso2},
+				{"/opt/wso2am/conf/carbon.xml", trWso2Dir, trWso2}, // the link
+				{"/etc", trRootDir, 0},
+				{"/etc/wso2", trRootDir, 0},
+			},
+			final: trustStep{"/etc/wso2/carbon.xml", trRootDir, trWso2},
+		},
+		{
 			name: "wso2's directory swapped for a link to root's",
 			entries: []trustStep{
 				{"/opt", trRootDir, 0},
