@@ -212,9 +212,10 @@ func protectedFail(e *biEnv, what string) []string {
 		// Not "permission denied ... set sudo": root is refused too.
 		return []string{"replacing the file: it is " + what + ": not even root may replace it", "Fix the cause above"}
 	}
-	// SFTP cannot read inode attributes; what it can tell is that the
-	// directory is writable, so the file itself is protected.
-	return []string{"permission denied", "replacing the file", "immutable or append-only"}
+	// The edit script cannot read inode attributes (lsattr is not on every
+	// host); what it can tell is that its own hard link to the file was
+	// refused although the login user owns the file.
+	return []string{"the file itself is protected", "immutable or append-only", "not even root may replace it"}
 }
 
 func badInputCases() []biCase {
@@ -284,7 +285,7 @@ func badInputCases() []biCase {
 			e.give(e.file)
 		},
 		fail: func(e *biEnv) []string {
-			return []string{orOS(e, "is a directory, not a file", "is a directory, not a regular file")}
+			return []string{orOS(e, "is a directory (mode drwxr-xr-x), not a regular file", "is a directory, not a regular file")}
 		},
 	}, {
 		name: "missing apim_home",
@@ -335,7 +336,7 @@ func badInputCases() []biCase {
 			e.chown(filepath.Dir(e.file), users.Owner, 0o755)
 		},
 		fail: func(e *biEnv) []string {
-			return []string{"permission denied", "cannot create a temporary file in " + filepath.Dir(e.file), "set sudo = true"}
+			return []string{"permission denied", "cannot create the private directory in " + filepath.Dir(e.file), "set sudo = true"}
 		},
 	}, {
 		name:    "carbon.xml not writable, its directory writable",
@@ -348,13 +349,16 @@ func badInputCases() []biCase {
 			e.chown(e.file, users.Owner, 0o644)
 		},
 		fail: func(e *biEnv) []string {
-			return []string{"permission denied", "cannot create a file with that owner", "set sudo = true"}
+			// The edit cannot even pin the original: a user may hard-link
+			// only files it owns (fs.protected_hardlinks).
+			return []string{"permission denied", "cannot pin", "fs.protected_hardlinks", "set sudo = true"}
 		},
 	}, {
 		name:  "read-only file system",
 		setup: func(e *biEnv) { e.readOnlyMount(filepath.Dir(e.file)) },
 		fail: func(e *biEnv) []string {
-			return []string{"cannot create a temporary file in " + filepath.Dir(e.file), orOS(e, "read-only file system", "the file system is mounted read-only")}
+			return []string{orOS(e, "cannot create a temporary file in ", "cannot create the private directory in ") + filepath.Dir(e.file),
+				orOS(e, "read-only file system", "the file system is mounted read-only")}
 		},
 	}, {
 		name:  "immutable carbon.xml",

@@ -190,12 +190,15 @@ func (t *sshTarget) scriptErr(op, p, code string, fields []string, stderr string
 		e.err = ErrInterfered
 		e.detail = fmt.Sprintf("in the directory of %s", shown(entry))
 	case "ELINK":
-		e.kind = fs.ErrPermission
-		if t.isRoot() {
-			e.detail = fmt.Sprintf("cannot pin %s with a hard link in the private directory%s: the file is protected "+
-				"(immutable or append-only, see lsattr; remove the attribute with chattr if the change is intended), "+
+		// Root may link any file, and anyone a file of their own
+		// (fs.protected_hardlinks): then only the file itself refuses,
+		// which no permission or sudo changes.
+		if t.isRoot() || field(1) == field(2) {
+			e.detail = fmt.Sprintf("cannot pin %s with a hard link in the private directory%s: the file itself is protected "+
+				"(immutable or append-only, see lsattr; not even root may replace it; remove the attribute with chattr if the change is intended), "+
 				"or its file system has no hard links; %s", shown(entry), stderrPart(stderr), nothing)
 		} else {
+			e.kind = fs.ErrPermission
 			e.detail = t.permHint(fmt.Sprintf("cannot pin %s with a hard link in the private directory%s "+
 				"(Linux lets a user link only files it owns or may read and write, fs.protected_hardlinks); %s",
 				shown(entry), stderrPart(stderr), nothing))

@@ -330,7 +330,7 @@ for x in ./* ./.[!.]* ./..?*; do
 done
 set -f
 where=P
-ln -P -- "../$b" ./orig || { [ -e "../$b" ] || [ -L "../$b" ] || fail REPLACED "$e"; fail ELINK "$e"; }
+ln -P -- "../$b" ./orig || { [ -e "../$b" ] || [ -L "../$b" ] || fail REPLACED "$e"; fail ELINK "$e" "$eu" "$w"; }
 set -- $(stat -c '%d:%i %s' -- ./orig)
 [ "$1" = "$fi" ] || fail REPLACED "$e"
 [ "$2" -le MAXSIZE ] || fail TOOBIG "$e" "$2"
