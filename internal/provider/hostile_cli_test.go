@@ -136,8 +136,8 @@ resource "apim_instance_ports" "test" {
 				if moves == 0 {
 					t.Fatalf("the attacker never acted in %d applies: the test proves nothing", hostileCLITrials)
 				}
-				t.Logf("%d applies: %d landed, %d refused; the attacker made %d moves; the victim was never touched",
-					hostileCLITrials, landed, refused, moves)
+				t.Logf("HOSTILE-CLI way=%q attack=%s applies=%d landed=%d refused=%d attacker_moves=%d victim_damaged=0",
+					way.name, attack, hostileCLITrials, landed, refused, moves)
 			})
 		}
 	}
