@@ -11,10 +11,9 @@ import (
 	"github.com/portoffset/terraform-provider-apim/internal/sshtest"
 )
 
-// hostileCLITrials is how many applies each attack races through the CLI;
-// internal/target runs the same attacks 50 times each against the targets
-// directly, where a trial costs milliseconds rather than a terraform run.
-const hostileCLITrials = 6
+// hostileCLITrials is how many applies each attack races through the CLI,
+// as many as internal/target runs against the targets directly.
+const hostileCLITrials = 50
 
 // TestHostileOwnerCLI: the account that owns an APIM home races every
 // terraform apply that the provider runs as root, locally and through sudo
