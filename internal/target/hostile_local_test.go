@@ -331,62 +331,8 @@ func TestLocalHostileTrials(t *testing.T) {
 				a.Arm(t)
 				changed, err := NewLocal().EditFile(context.Background(), filepath.Join(dir, file), setOffset(trial))
 				stats := a.Disarm(t)
-				c.trials++
-				c.events += stats.Events
-				c.moves += stats.Moves
-				if ierr := victim.Intact(); ierr != nil {
-					t.Fatalf("%s: %v (EditFile: %v)", label, ierr, err)
-				}
-				// The file read is never written in place.
-				checkOwnedFile(t, label+" (the file read)", pin, owner, trial-1)
-
-				switch {
-				case err == nil && changed:
-					fi, lerr := os.Lstat(edited)
-					switch {
-					case lerr == nil && fi.Mode().IsRegular():
-						if got := readOffset(readOrEmpty(edited)); got == trial {
-							c.landed++
-							checkOwnedFile(t, label, edited, owner, trial)
-							break
-						}
-						// The attacker's copy, renamed over the new
-						// file after it landed.
-						if attack != hostiletest.ReplaceAfterRead || stats.Moves == 0 {
-							t.Errorf("%s: EditFile succeeded but %s does not hold the new offset", label, edited)
-						}
-						c.overrun++
-					case lerr == nil && fi.Mode()&fs.ModeSymlink != 0 && attack == hostiletest.SymlinkNew && stats.Moves > 0:
-						// The attacker's link, renamed over the new
-						// file after it landed.
-						c.overrun++
-					default:
-						t.Errorf("%s: EditFile succeeded but %s is %v (%v)", label, edited, fi, lerr)
-					}
-				case errors.Is(err, ErrReplaced):
-					c.replaced++
-					if !strings.Contains(err.Error(), "nothing was written") {
-						t.Errorf("%s: %v", label, err)
-					}
-				case errors.Is(err, ErrUnsafePath):
-					// The path led to the victim when it was
-					// resolved: refused before anything was read.
-					c.unsafe++
-				case errors.Is(err, ErrInterfered):
-					c.interfered++
-					if attack != hostiletest.SymlinkNew || stats.Moves == 0 {
-						t.Errorf("%s: %v, but the attacker did not move an entry", label, err)
-					}
-					// Nothing was renamed into place: the file is
-					// the one the trial began with.
-					checkOwnedFile(t, label, edited, owner, trial-1)
-				default:
-					t.Fatalf("%s: EditFile = %v, %v; want it to land, or fail with ErrReplaced, ErrUnsafePath or the private directory taken", label, changed, err)
-				}
-				noPrivateDirs(t, label, dir)
-				if stats.Events == 0 {
-					t.Fatalf("%s: the attacker saw nothing of the edit", label)
-				}
+				c.judge(t, label, trialOutcome{attack: attack, stats: stats, changed: changed, err: err,
+					victim: victim, pin: pin, edited: edited, dir: dir, owner: owner, trial: trial})
 			}
 			t.Log(c.line(attack, time.Since(start)))
 			// The attacker must have acted, or the trials prove nothing.
@@ -403,4 +349,84 @@ func TestLocalHostileTrials(t *testing.T) {
 func readOrEmpty(path string) []byte {
 	b, _ := os.ReadFile(path)
 	return b
+}
+
+// trialOutcome is one hostile trial: the attack, what the attacker did,
+// what EditFile returned, and the files to check.
+type trialOutcome struct {
+	attack  hostiletest.Attack
+	stats   hostiletest.Stats
+	changed bool
+	err     error
+	victim  *hostiletest.Victim
+	pin     string // another name of the file read, which must never be written in place
+	edited  string // the file the edit lands in
+	dir     string // the directory under attack
+	owner   sshtest.User
+	trial   int // the offset the edit sets; the file held trial-1 before
+}
+
+// judge checks one trial and counts its outcome: the victim is intact, the
+// file read was not written in place, and the edit either landed in the
+// right file (perhaps overrun by the attacker afterwards, in its own
+// directory) or failed with ErrReplaced, ErrUnsafePath or ErrInterfered,
+// writing nothing; no private directory is left behind. The local and the
+// SSH trials judge alike.
+func (c *hostileCounts) judge(t *testing.T, label string, o trialOutcome) {
+	t.Helper()
+	c.trials++
+	c.events += o.stats.Events
+	c.moves += o.stats.Moves
+	if ierr := o.victim.Intact(); ierr != nil {
+		t.Fatalf("%s: %v (EditFile: %v)", label, ierr, o.err)
+	}
+	checkOwnedFile(t, label+" (the file read)", o.pin, o.owner, o.trial-1)
+
+	switch err := o.err; {
+	case err == nil && o.changed:
+		fi, lerr := os.Lstat(o.edited)
+		switch {
+		case lerr == nil && fi.Mode().IsRegular():
+			if readOffset(readOrEmpty(o.edited)) == o.trial {
+				c.landed++
+				checkOwnedFile(t, label, o.edited, o.owner, o.trial)
+				break
+			}
+			// The attacker's copy, renamed over the new file after
+			// it landed.
+			if o.attack != hostiletest.ReplaceAfterRead || o.stats.Moves == 0 {
+				t.Errorf("%s: EditFile succeeded but %s does not hold the new offset", label, o.edited)
+			}
+			c.overrun++
+		case lerr == nil && fi.Mode()&fs.ModeSymlink != 0 && o.attack == hostiletest.SymlinkNew && o.stats.Moves > 0:
+			// The attacker's link, renamed over the new file after it
+			// landed.
+			c.overrun++
+		default:
+			t.Errorf("%s: EditFile succeeded but %s is %v (%v)", label, o.edited, fi, lerr)
+		}
+	case errors.Is(err, ErrReplaced):
+		c.replaced++
+		if !strings.Contains(err.Error(), "nothing was written") {
+			t.Errorf("%s: %v", label, err)
+		}
+	case errors.Is(err, ErrUnsafePath):
+		// The path led to the victim when it was resolved: refused
+		// before anything was read.
+		c.unsafe++
+	case errors.Is(err, ErrInterfered):
+		c.interfered++
+		if o.attack != hostiletest.SymlinkNew || o.stats.Moves == 0 {
+			t.Errorf("%s: %v, but the attacker did not move an entry", label, err)
+		}
+		// Nothing was renamed into place: the file is the one the trial
+		// began with.
+		checkOwnedFile(t, label, o.edited, o.owner, o.trial-1)
+	default:
+		t.Fatalf("%s: EditFile = %v, %v; want it to land, or fail with ErrReplaced, ErrUnsafePath or ErrInterfered", label, o.changed, err)
+	}
+	noPrivateDirs(t, label, o.dir)
+	if o.stats.Events == 0 {
+		t.Fatalf("%s: the attacker saw nothing of the edit", label)
+	}
 }

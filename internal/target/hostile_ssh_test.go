@@ -199,53 +199,8 @@ func runSSHHostileTrials(t *testing.T, tg Target, label string, attack hostilete
 		a.Arm(t)
 		changed, err := tg.EditFile(context.Background(), filepath.Join(dir, file), setOffset(trial))
 		stats := a.Disarm(t)
-		c.trials++
-		c.events += stats.Events
-		c.moves += stats.Moves
-		if ierr := victim.Intact(); ierr != nil {
-			t.Fatalf("%s: %v (EditFile: %v)", what, ierr, err)
-		}
-		checkOwnedFile(t, what+" (the file read)", pin, owner, trial-1)
-
-		switch {
-		case err == nil && changed:
-			fi, lerr := os.Lstat(edited)
-			switch {
-			case lerr == nil && fi.Mode().IsRegular():
-				if readOffset(readOrEmpty(edited)) == trial {
-					c.landed++
-					checkOwnedFile(t, what, edited, owner, trial)
-					break
-				}
-				if attack != hostiletest.ReplaceAfterRead || stats.Moves == 0 {
-					t.Errorf("%s: EditFile succeeded but %s does not hold the new offset", what, edited)
-				}
-				c.overrun++
-			case lerr == nil && fi.Mode()&fs.ModeSymlink != 0 && attack == hostiletest.SymlinkNew && stats.Moves > 0:
-				c.overrun++
-			default:
-				t.Errorf("%s: EditFile succeeded but %s is %v (%v)", what, edited, fi, lerr)
-			}
-		case errors.Is(err, ErrReplaced):
-			c.replaced++
-			if !strings.Contains(err.Error(), "nothing was written") {
-				t.Errorf("%s: %v", what, err)
-			}
-		case errors.Is(err, ErrUnsafePath):
-			c.unsafe++
-		case errors.Is(err, ErrInterfered):
-			c.interfered++
-			if attack != hostiletest.SymlinkNew || stats.Moves == 0 {
-				t.Errorf("%s: %v, but the attacker did not move an entry", what, err)
-			}
-			checkOwnedFile(t, what, edited, owner, trial-1)
-		default:
-			t.Fatalf("%s: EditFile = %v, %v; want it to land, or fail with ErrReplaced, ErrUnsafePath or the private directory taken", what, changed, err)
-		}
-		noPrivateDirs(t, what, dir)
-		if stats.Events == 0 {
-			t.Fatalf("%s: the attacker saw nothing of the edit", what)
-		}
+		c.judge(t, what, trialOutcome{attack: attack, stats: stats, changed: changed, err: err,
+			victim: victim, pin: pin, edited: edited, dir: dir, owner: owner, trial: trial})
 	}
 	t.Log(strings.Replace(c.line(attack, time.Since(start)), "path=local", "path="+label, 1))
 	if c.moves == 0 {
