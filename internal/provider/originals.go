@@ -20,9 +20,12 @@ type privateState interface {
 // kept in private state, so `on_destroy = "restore"` can put them back byte
 // for byte without exposing file content as attributes.
 const (
-	keyOffsetOriginal   = "offset_original"
-	keyWorkflowOriginal = "workflow_callback_original"
-	keyInboundOriginals = "inbound_originals"
+	keyOffsetOriginal = "offset_original"
+	// keyTOMLOffsetOriginal is [server] offset of deployment.toml (3.x
+	// and later), a tomledit.Original.
+	keyTOMLOffsetOriginal = "toml_offset_original"
+	keyWorkflowOriginal   = "workflow_callback_original"
+	keyInboundOriginals   = "inbound_originals"
 )
 
 // loadOriginal reads one original into v; found is false when none is kept.

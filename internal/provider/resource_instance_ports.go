@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/portoffset/terraform-provider-apim/internal/apim"
 	"github.com/portoffset/terraform-provider-apim/internal/target"
+	"github.com/portoffset/terraform-provider-apim/internal/tomledit"
 )
 
 var (
@@ -43,6 +45,8 @@ type instancePortsModel struct {
 	OnDestroy              types.String `tfsdk:"on_destroy"`
 	SSH                    types.Object `tfsdk:"ssh"`
 	ConfigFile             types.String `tfsdk:"config_file"`
+	APIMVersion            types.String `tfsdk:"apim_version"`
+	Distribution           types.String `tfsdk:"distribution"`
 	WorkflowCallbackURL    types.String `tfsdk:"workflow_callback_url"`
 	Ports                  types.Object `tfsdk:"ports"`
 }
@@ -69,13 +73,13 @@ func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaReque
 	}
 	h := apim.Highest()
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The port offset of one WSO2 API Manager 2.x instance: `<Server><Ports><Offset>` in `repository/conf/carbon.xml`, which moves every port the instance opens, and the workflow callback URL that APIM 2.1.0 hard-codes to port 9443. Every shifted port is known at plan time, so load-balancer resources in the same configuration can use them.",
+		MarkdownDescription: "The port offset of one WSO2 API Manager instance, which moves every port the instance opens: `[server] offset` in `repository/conf/deployment.toml` on APIM 3.x and 4.x, `<Server><Ports><Offset>` in `repository/conf/carbon.xml` on 2.x; the resource tells which from the home's files. On 2.x it also keeps the workflow callback URL that APIM 2.1.0 hard-codes to port 9443 in step. Every shifted port is known at plan time whenever the home can be read then, so load-balancer resources in the same configuration can use them.",
 		Attributes: map[string]schema.Attribute{
 			"id":        idAttribute("The APIM home for local files, `ssh://host:port/apim/home` for a remote host."),
 			"apim_home": apimHomeAttribute(),
 			"offset": schema.Int64Attribute{
 				Required: true,
-				MarkdownDescription: fmt.Sprintf("The port offset written to `<Offset>` in carbon.xml: every port the instance opens is its default plus this number. From 0 to %d, so that the highest port, %s (%d), stays at or below %d.",
+				MarkdownDescription: fmt.Sprintf("The port offset written to `config_file`: every port the instance opens is its default plus this number. From 0 to %d, so that the highest port, %s (%d), stays at or below %d.",
 					apim.MaxPort-h.Base, h.Name, h.Base, apim.MaxPort),
 				Validators: []validator.Int64{offsetValidator{}},
 			},
@@ -84,13 +88,22 @@ func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaReque
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 				MarkdownDescription: "Whether to keep the port of the workflow callback URL in `" + apim.WorkflowCallbackService + "` equal to `ports.servlet_https` (default: `true`). " +
-					"APIM 2.1.0 hard-codes `https://localhost:9443/...` there and the offset does not move it. Only a URL whose host is `localhost` or `127.0.0.1` is changed; a missing file is skipped.",
+					"APIM 2.1.0 hard-codes `https://localhost:9443/...` there and the offset does not move it. Only a URL whose host is `localhost` or `127.0.0.1` is changed; a missing file is skipped. On APIM 3.x and later the file is not managed yet (the URL is null).",
 			},
 			"on_destroy": onDestroyAttribute(),
 			"ssh":        sshResourceAttribute(),
 			"config_file": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "Absolute path of the instance's carbon.xml.",
+				MarkdownDescription: "Absolute path of the file that holds the offset: `repository/conf/deployment.toml` on APIM 3.x and later (from which the runtime renders carbon.xml at every start, so carbon.xml is left alone), `repository/conf/carbon.xml` on 2.x. Unknown at plan time when the home cannot be read then.",
+			},
+			"apim_version": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The APIM version the home's files name, such as `4.2.0`: from `updates/product.txt`, else `bin/version.txt`, else carbon.xml's `<Version>`; null when no file names one.",
+			},
+			"distribution": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "What the instance runs, which decides the ports it opens: one of `" + strings.Join(distributionNames(), "`, `") + "`. " +
+					"From the `updates/product.txt` prefix or the `bin/version.txt` product name (the 4.5+ control plane, gateway and traffic manager distributions), and on 3.x–4.4, where one distribution runs in profiles, from `[server] server_role` in deployment.toml.",
 			},
 			"workflow_callback_url": schema.StringAttribute{
 				Computed:            true,
@@ -98,7 +111,7 @@ func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 			"ports": schema.SingleNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "Every port the instance opens that moves with the offset, each the default plus `offset`, known at plan time. Hazelcast's cluster member port (4000) and multicast port (45564) are not here: Carbon uses them as configured, whatever the offset.",
+				MarkdownDescription: "Every port that moves with the offset, each the default plus `offset`, known at plan time whenever the home can be read then; a port the instance's version or distribution does not open is null. Hazelcast's cluster member port (4000) and multicast port (45564) are not here: Carbon uses them as configured, whatever the offset.",
 				Attributes:          ports,
 			},
 		},
@@ -142,25 +155,68 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ssh"))
 	}
 	place, placeKnown := r.hosts.place(plan.SSH)
-	if !plan.APIMHome.IsUnknown() {
-		plan.ConfigFile = types.StringValue(filePath(plan.APIMHome.ValueString(), apim.CarbonXML))
-		if placeKnown {
-			plan.ID = types.StringValue(instanceID(place, plan.APIMHome.ValueString()))
-		}
+	if !plan.APIMHome.IsUnknown() && placeKnown {
+		plan.ID = types.StringValue(instanceID(place, plan.APIMHome.ValueString()))
 	}
-	if plan.Offset.IsUnknown() {
+	home, homeKnown := r.planHome(ctx, plan, state, placeKnown, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if homeKnown {
+		plan.ConfigFile = types.StringValue(filePath(plan.APIMHome.ValueString(), home.Generation.ConfigFile()))
+		plan.APIMVersion = versionValue(home)
+		plan.Distribution = types.StringValue(string(home.Distribution))
+	}
+	if plan.Offset.IsUnknown() || !homeKnown {
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	plan.Ports = portsValue(apim.CarbonHome, plan.Offset.ValueInt64())
+	plan.Ports = portsValue(home, plan.Offset.ValueInt64())
 	if placeKnown && !plan.ConfigFile.IsUnknown() &&
 		!r.hosts.claimPlan(instancePortsType, place, plan.ConfigFile.ValueString(),
 			fmt.Sprint(plan.Offset.ValueInt64(), plan.ManageWorkflowCallback.ValueBool())) {
 		resp.Diagnostics.Append(duplicateError(instancePortsType, instanceID(place, plan.APIMHome.ValueString())))
 		return
 	}
-	plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown)
+	plan.WorkflowCallbackURL = types.StringNull()
+	if home.Generation == apim.Carbon2 {
+		plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown)
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planHome is what the planned instance's home is: as the state records it
+// when the resource stays the same instance, else read from the home now,
+// the one read a plan makes for a new resource. known is false when the
+// home cannot be read at plan time (the host does not exist yet): the
+// values that depend on it stay unknown, never guessed.
+func (r *instancePortsResource) planHome(ctx context.Context, plan instancePortsModel, state *instancePortsModel, placeKnown bool, diags *diag.Diagnostics) (apim.Home, bool) {
+	if state != nil && !state.ConfigFile.IsNull() && state.APIMHome.Equal(plan.APIMHome) && !r.hosts.moved(state.SSH, plan.SSH) {
+		return homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution), true
+	}
+	if !placeKnown || plan.APIMHome.IsUnknown() {
+		return apim.Home{}, false
+	}
+	t, targetDiags := r.hosts.target(plan.SSH)
+	if targetDiags.HasError() {
+		return apim.Home{}, false
+	}
+	home := plan.APIMHome.ValueString()
+	found, err := detectHome(ctx, t, home)
+	switch {
+	case err == nil:
+		return found.home, true
+	case errors.Is(err, target.ErrUnsafePath), errors.Is(err, target.ErrTooLarge):
+		// Not a host that is not there yet: a home no apply could use.
+		// Said now, as apply would say it; and a value known at plan
+		// time must not turn unknown when Terraform plans again at apply.
+		*diags = append(*diags, fileError("Cannot Read the APIM Home", t, filePath(home, apim.DeploymentTOML), err))
+		return apim.Home{}, false
+	default:
+		// The host may not exist yet: unknown, never guessed. Apply
+		// reports the error with its full diagnostic.
+		return apim.Home{}, false
+	}
 }
 
 // planWorkflowURL is the workflow callback URL after apply. When it was
@@ -239,28 +295,34 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	}
 	home := plan.APIMHome.ValueString()
 	offset := plan.Offset.ValueInt64()
-	carbon := filePath(home, apim.CarbonXML)
 	place := r.placeOf(plan.SSH)
 	id := instanceID(place, home)
-	if !r.hosts.claim(instancePortsType, place, carbon) {
+	found, err := detectHome(ctx, t, home)
+	if err != nil {
+		diags.Append(fileError("Cannot Set the Port Offset", t, filePath(home, apim.CarbonXML), err))
+		return diags
+	}
+	config := found.configFile
+	if !r.hosts.claim(instancePortsType, place, config) {
 		diags.Append(duplicateError(instancePortsType, id))
 		return diags
 	}
-	err := editFile(ctx, t, carbon, func(doc []byte) ([]byte, error) {
-		if err := recordOriginal(ctx, private, keyOffsetOriginal, doc, apim.OffsetOriginal); err != nil {
-			return nil, err
-		}
-		return apim.SetOffset(doc, offset)
-	})
+	err = editFile(ctx, t, config, offsetEdit(ctx, private, found.home.Generation, offset))
 	if err != nil {
-		diags.Append(fileError("Cannot Set the Port Offset", t, carbon, err))
+		diags.Append(fileError("Cannot Set the Port Offset", t, config, err))
 		return diags
 	}
 	plan.ID = types.StringValue(id)
-	plan.ConfigFile = types.StringValue(carbon)
-	plan.Ports = portsValue(apim.CarbonHome, offset)
+	plan.ConfigFile = types.StringValue(config)
+	plan.APIMVersion = versionValue(found.home)
+	plan.Distribution = types.StringValue(string(found.home.Distribution))
+	plan.Ports = portsValue(found.home, offset)
 
 	workflow := filePath(home, apim.WorkflowCallbackService)
+	if found.home.Generation != apim.Carbon2 {
+		plan.WorkflowCallbackURL = types.StringNull()
+		return diags
+	}
 	if !plan.ManageWorkflowCallback.ValueBool() {
 		plan.WorkflowCallbackURL = types.StringNull()
 		if state != nil && state.ManageWorkflowCallback.ValueBool() {
@@ -287,6 +349,65 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	return diags
 }
 
+// offsetEdit is the edit that sets offset in the file holding it for the
+// generation g, recording the value found first so that destroy can
+// restore it.
+func offsetEdit(ctx context.Context, private privateState, g apim.Generation, offset int64) func([]byte) ([]byte, error) {
+	if g == apim.Deployment3 {
+		return func(doc []byte) ([]byte, error) {
+			if err := recordOriginal(ctx, private, keyTOMLOffsetOriginal, doc, apim.TOMLOffsetOriginal); err != nil {
+				return nil, err
+			}
+			return apim.SetTOMLOffset(doc, offset)
+		}
+	}
+	return func(doc []byte) ([]byte, error) {
+		if err := recordOriginal(ctx, private, keyOffsetOriginal, doc, apim.OffsetOriginal); err != nil {
+			return nil, err
+		}
+		return apim.SetOffset(doc, offset)
+	}
+}
+
+// readOffset reads the offset the file holding it for g sets, recording it
+// as the original when none is kept yet (the first Read after an import).
+func readOffset(ctx context.Context, private privateState, g apim.Generation, doc []byte) (int64, error) {
+	if g == apim.Deployment3 {
+		if err := recordOriginal(ctx, private, keyTOMLOffsetOriginal, doc, apim.TOMLOffsetOriginal); err != nil {
+			return 0, err
+		}
+		return apim.ReadTOMLOffset(doc)
+	}
+	if err := recordOriginal(ctx, private, keyOffsetOriginal, doc, apim.OffsetOriginal); err != nil {
+		return 0, err
+	}
+	return apim.ReadOffset(doc)
+}
+
+// restoreOffset puts the offset of the file holding it for g back as it was
+// first found, when an original is kept.
+func restoreOffset(ctx context.Context, t target.Target, private privateState, g apim.Generation, config string) diag.Diagnostics {
+	var restore func([]byte) ([]byte, error)
+	var found bool
+	var diags diag.Diagnostics
+	if g == apim.Deployment3 {
+		var orig tomledit.Original
+		found, diags = loadOriginal(ctx, private, keyTOMLOffsetOriginal, &orig)
+		restore = func(doc []byte) ([]byte, error) { return apim.RestoreTOMLOffset(doc, orig) }
+	} else {
+		var orig apim.Original
+		found, diags = loadOriginal(ctx, private, keyOffsetOriginal, &orig)
+		restore = func(doc []byte) ([]byte, error) { return apim.RestoreOffset(doc, orig) }
+	}
+	if !found || diags.HasError() {
+		return diags
+	}
+	if err := editFile(ctx, t, config, restore); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		diags.Append(fileError("Cannot Restore the Port Offset", t, config, err))
+	}
+	return diags
+}
+
 // placeOf is where the resource's files are, once its settings are known.
 func (r *instancePortsResource) placeOf(ssh types.Object) string {
 	place, _ := r.hosts.place(ssh)
@@ -305,30 +426,30 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	home := state.APIMHome.ValueString()
-	carbon := filePath(home, apim.CarbonXML)
-	doc, err := t.ReadFile(ctx, carbon)
-	if errors.Is(err, fs.ErrNotExist) {
+	found, err := detectHome(ctx, t, home)
+	if err != nil {
+		resp.Diagnostics.Append(fileError("Cannot Read the Port Offset", t, filePath(home, apim.CarbonXML), err))
+		return
+	}
+	if found.configDoc == nil {
+		// Neither deployment.toml nor carbon.xml: the instance is gone.
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err == nil {
-		err = recordOriginal(ctx, resp.Private, keyOffsetOriginal, doc, apim.OffsetOriginal)
-	}
-	var offset int64
-	if err == nil {
-		offset, err = apim.ReadOffset(doc)
-	}
+	offset, err := readOffset(ctx, resp.Private, found.home.Generation, found.configDoc)
 	if err != nil {
-		resp.Diagnostics.Append(fileError("Cannot Read the Port Offset", t, carbon, err))
+		resp.Diagnostics.Append(fileError("Cannot Read the Port Offset", t, found.configFile, err))
 		return
 	}
 	state.Offset = types.Int64Value(offset)
-	state.Ports = portsValue(apim.CarbonHome, offset)
-	state.ConfigFile = types.StringValue(carbon)
+	state.Ports = portsValue(found.home, offset)
+	state.ConfigFile = types.StringValue(found.configFile)
+	state.APIMVersion = versionValue(found.home)
+	state.Distribution = types.StringValue(string(found.home.Distribution))
 	state.ID = types.StringValue(instanceID(r.placeOf(state.SSH), home))
 
 	state.WorkflowCallbackURL = types.StringNull()
-	if state.ManageWorkflowCallback.ValueBool() {
+	if state.ManageWorkflowCallback.ValueBool() && found.home.Generation == apim.Carbon2 {
 		workflow := filePath(home, apim.WorkflowCallbackService)
 		doc, err := t.ReadFile(ctx, workflow)
 		if err == nil {
@@ -364,17 +485,9 @@ func (r *instancePortsResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	home := state.APIMHome.ValueString()
-	var orig apim.Original
-	found, diags := loadOriginal(ctx, req.Private, keyOffsetOriginal, &orig)
-	resp.Diagnostics.Append(diags...)
-	if found {
-		carbon := filePath(home, apim.CarbonXML)
-		err := editFile(ctx, t, carbon, func(doc []byte) ([]byte, error) { return apim.RestoreOffset(doc, orig) })
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			resp.Diagnostics.Append(fileError("Cannot Restore the Port Offset", t, carbon, err))
-		}
-	}
-	if state.ManageWorkflowCallback.ValueBool() {
+	h := homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution)
+	resp.Diagnostics.Append(restoreOffset(ctx, t, req.Private, h.Generation, filePath(home, h.Generation.ConfigFile()))...)
+	if state.ManageWorkflowCallback.ValueBool() && h.Generation == apim.Carbon2 {
 		resp.Diagnostics.Append(restoreWorkflow(ctx, t, filePath(home, apim.WorkflowCallbackService), req.Private)...)
 	}
 }

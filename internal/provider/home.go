@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/portoffset/terraform-provider-apim/internal/apim"
+	"github.com/portoffset/terraform-provider-apim/internal/target"
+)
+
+// homeRead is what detectHome found of a home: what it is, and the content
+// of the file holding its offset when that was read on the way (nil when
+// not), so the caller does not read it twice.
+type homeRead struct {
+	home       apim.Home
+	configFile string // absolute
+	configDoc  []byte
+}
+
+// detectHome reads the files that tell what the APIM home at dir is
+// (apim.DetectHome) on t, all at once. A file the home does not have, or
+// that the login user may not read, is not there for detection; any other
+// failure (the host is unreachable, a path is unsafe) is returned.
+func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, error) {
+	names := []string{apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML}
+	docs := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, rel := range names {
+		wg.Go(func() { docs[i], errs[i] = t.ReadFile(ctx, filePath(dir, rel)) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		switch {
+		case err == nil:
+		case errors.Is(err, fs.ErrNotExist), i != 0 && errors.Is(err, fs.ErrPermission):
+			docs[i] = nil
+		default:
+			return homeRead{}, err
+		}
+	}
+	f := apim.HomeFiles{HasDeploymentTOML: docs[0] != nil, ProductTxt: docs[1], VersionTxt: docs[2], CarbonXML: docs[3]}
+	if f.HasDeploymentTOML {
+		f.ServerRole = apim.ServerRole(docs[0])
+	}
+	h := apim.DetectHome(f)
+	r := homeRead{home: h, configFile: filePath(dir, h.Generation.ConfigFile())}
+	if h.Generation == apim.Deployment3 {
+		r.configDoc = docs[0]
+	} else {
+		r.configDoc = docs[3]
+	}
+	return r, nil
+}
+
+// homeOfState is the home as the state records it: the generation from the
+// file holding the offset, the version and the distribution as Read last
+// found them.
+func homeOfState(configFile, version, distribution types.String) apim.Home {
+	h := apim.CarbonHome
+	if strings.HasSuffix(configFile.ValueString(), "/"+apim.DeploymentTOML) {
+		h.Generation = apim.Deployment3
+	}
+	if v, ok := apim.ParseVersion(version.ValueString()); ok {
+		h.Version = v
+	}
+	if d := apim.Distribution(distribution.ValueString()); d != "" {
+		h.Distribution = d
+	}
+	return h
+}
+
+// versionValue is the apim_version attribute of h: null when no file said.
+func versionValue(h apim.Home) types.String {
+	if !h.Version.Known() {
+		return types.StringNull()
+	}
+	return types.StringValue(h.Version.String())
+}
+
+// distributionNames lists the distribution attribute's values.
+func distributionNames() []string {
+	names := make([]string, len(apim.Distributions))
+	for i, d := range apim.Distributions {
+		names[i] = string(d)
+	}
+	return names
+}

@@ -1,0 +1,232 @@
+package provider
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/portoffset/terraform-provider-apim/internal/apim"
+)
+
+// A 3.x/4.x distribution of the fixtures and what its build writes to
+// updates/product.txt (../shared/research/wso2-3x-4x.md §D).
+type distFixture struct {
+	dir, product string
+	version      string
+	distribution apim.Distribution
+}
+
+var distFixtures = []distFixture{
+	{"apim-3.2.0", "wso2am-3.2.0", "3.2.0", apim.AllInOne},
+	{"apim-4.0.0", "wso2am-4.0.0", "4.0.0", apim.AllInOne},
+	{"apim-4.2.0", "wso2am-4.2.0", "4.2.0", apim.AllInOne},
+	{"apim-4.7.0", "wso2am-4.7.0", "4.7.0", apim.AllInOne},
+	{"apim-4.7.0-api-control-plane", "wso2am-acp-4.7.0", "4.7.0", apim.ControlPlane},
+	{"apim-4.7.0-gateway", "wso2am-universal-gw-4.7.0", "4.7.0", apim.Gateway},
+	{"apim-4.7.0-traffic-manager", "wso2am-tm-4.7.0", "4.7.0", apim.TrafficManager},
+}
+
+// newDistHome lays out a 3.x/4.x home from the real files of d, with its
+// updates/product.txt and a carbon.xml as a home that has started once has
+// one (rendered from deployment.toml at every start; the real 2.1.0 file
+// stands in for it here, since the provider must not touch it at all).
+func newDistHome(t *testing.T, d distFixture) string {
+	t.Helper()
+	home := filepath.Join(t.TempDir(), d.dir)
+	src := filepath.Join(fixtures, d.dir)
+	err := filepath.WalkDir(src, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		copyFile(t, p, filepath.Join(home, rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, filepath.Join(fixtures, "apim-2.1.0", apim.CarbonXML), filepath.Join(home, apim.CarbonXML))
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(home, apim.ProductTxt)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(home, apim.ProductTxt), []byte(d.product+"\n"))
+	return home
+}
+
+// withTOMLOffset is the shipped deployment.toml with offset n set as WSO2's
+// docs say: the "#offset=0" line uncommented in place, or, in the
+// distributions that ship none, "offset = n" right after [server].
+func withTOMLOffset(t *testing.T, shipped []byte, n string) []byte {
+	t.Helper()
+	if bytes.Contains(shipped, []byte("#offset=0\n")) {
+		return replaceOnce(t, shipped, "#offset=0\n", "offset="+n+"\n")
+	}
+	return replaceOnce(t, shipped, "[server]\n", "[server]\noffset = "+n+"\n")
+}
+
+// expectedPorts is the ports object of an instance of h at offset.
+func expectedPorts(h apim.Home, offset int64) knownvalue.Check {
+	shifted := apim.ShiftedOn(h, offset, nil)
+	want := map[string]knownvalue.Check{}
+	for _, p := range apim.Ports {
+		if port, ok := shifted[p.Name]; ok {
+			want[p.Name] = knownvalue.Int64Exact(port)
+		} else {
+			want[p.Name] = knownvalue.Null()
+		}
+	}
+	return knownvalue.ObjectExact(want)
+}
+
+// TestInstancePortsTOML: on every 3.x/4.x distribution the offset goes to
+// [server] offset of deployment.toml, byte for byte, carbon.xml and every
+// other file are left alone, version, distribution and the distribution's
+// own ports are known at plan time and consumed by another resource, a
+// hand edit is drift that apply repairs, and destroy gives back the
+// shipped bytes.
+func TestInstancePortsTOML(t *testing.T) {
+	for _, d := range distFixtures {
+		t.Run(d.dir, func(t *testing.T) {
+			home := newDistHome(t, d)
+			toml := filepath.Join(home, apim.DeploymentTOML)
+			carbon := filepath.Join(home, apim.CarbonXML)
+			shipped, shippedCarbon := readFile(t, toml), readFile(t, carbon)
+			v, _ := apim.ParseVersion(d.version)
+			h := apim.Home{Generation: apim.Deployment3, Version: v, Distribution: d.distribution}
+			config := instancePortsConfig(home, 3, "") + `
+resource "terraform_data" "load_balancer" {
+  input = {
+    servlet_https = apim_instance_ports.test.ports.servlet_https
+    version       = apim_instance_ports.test.apim_version
+  }
+}
+`
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("ports"), expectedPorts(h, 3)),
+						plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("config_file"), knownvalue.StringExact(toml)),
+						plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("apim_version"), knownvalue.StringExact(d.version)),
+						plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("distribution"), knownvalue.StringExact(string(d.distribution))),
+						plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("workflow_callback_url"), knownvalue.Null()),
+						plancheck.ExpectKnownValue("terraform_data.load_balancer", tfjsonpath.New("input").AtMapKey("servlet_https"), knownvalue.Int64Exact(9446)),
+						plancheck.ExpectKnownValue("terraform_data.load_balancer", tfjsonpath.New("input").AtMapKey("version"), knownvalue.StringExact(d.version)),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("ports"), expectedPorts(h, 3)),
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						func(*terraform.State) error { return expectFile(toml, withTOMLOffset(t, shipped, "3")) },
+						func(*terraform.State) error { return expectFile(carbon, shippedCarbon) },
+					),
+				}, {
+					// A hand edit of deployment.toml is drift, repaired
+					// in place.
+					PreConfig: func() {
+						writeFile(t, toml, withTOMLOffset(t, shipped, "5"))
+					},
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("apim_instance_ports.test", plancheck.ResourceActionUpdate),
+					}},
+					Check: func(*terraform.State) error { return expectFile(toml, withTOMLOffset(t, shipped, "3")) },
+				}, {
+					Config:   config,
+					PlanOnly: true,
+				}},
+				CheckDestroy: func(*terraform.State) error {
+					if err := expectFile(toml, shipped); err != nil {
+						return err
+					}
+					return expectFile(carbon, shippedCarbon)
+				},
+			})
+		})
+	}
+}
+
+// TestInstancePortsTOML_import: a 4.2.0 instance set up by hand (offset 4,
+// written as WSO2's Puppet module writes it, a quoted string) is adopted:
+// an import block with the matching configuration plans no change, a new
+// offset keeps the quoting, and destroy puts the hand-set value back.
+func TestInstancePortsTOML_import(t *testing.T) {
+	home := newDistHome(t, distFixtures[2])
+	toml := filepath.Join(home, apim.DeploymentTOML)
+	byHand := replaceOnce(t, readFile(t, toml), "#offset=0\n", "offset = \"4\"\n")
+	writeFile(t, toml, byHand)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:          instancePortsConfig(home, 4, ""),
+			ResourceName:    "apim_instance_ports.test",
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportStateId:   home,
+		}, {
+			Config: instancePortsConfig(home, 4, ""),
+			Check:  func(*terraform.State) error { return expectFile(toml, byHand) },
+		}, {
+			ResourceName:      "apim_instance_ports.test",
+			ImportState:       true,
+			ImportStateId:     home,
+			ImportStateVerify: true,
+		}, {
+			Config: instancePortsConfig(home, 6, ""),
+			Check: func(*terraform.State) error {
+				return expectFile(toml, replaceOnce(t, byHand, "offset = \"4\"", "offset = \"6\""))
+			},
+		}},
+		CheckDestroy: func(*terraform.State) error { return expectFile(toml, byHand) },
+	})
+}
+
+// TestInstancePortsTOML_badInput: a deployment.toml the runtime could not
+// read is reported with the file's name and what is wrong, and left byte
+// for byte as it was.
+func TestInstancePortsTOML_badInput(t *testing.T) {
+	for _, tc := range []struct {
+		name, from, to, want string
+	}{
+		{"syntax error", "[server]\n", "[server\n", "line 1"},
+		{"server twice", "[super_admin]\n", "[server]\n[super_admin]\n", "defined twice"},
+		{"not a number", "#offset=0\n", "offset = \"abc\"\n", "not a whole number from 0 to 54424"},
+		{"a fraction", "#offset=0\n", "offset = 2.5\n", "not a whole number from 0 to 54424"},
+		{"negative", "#offset=0\n", "offset = -1\n", "not a whole number from 0 to 54424"},
+		{"too large", "#offset=0\n", "offset = 99999999999\n", "not a whole number from 0 to 54424"},
+		{"an array", "#offset=0\n", "offset = [1]\n", "not a whole number from 0 to 54424"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			home := newDistHome(t, distFixtures[2])
+			toml := filepath.Join(home, apim.DeploymentTOML)
+			bad := replaceOnce(t, readFile(t, toml), tc.from, tc.to)
+			writeFile(t, toml, bad)
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:      instancePortsConfig(home, 3, ""),
+					ExpectError: diagText(toml, tc.want),
+				}},
+			})
+			if got := readFile(t, toml); !bytes.Equal(got, bad) {
+				t.Fatalf("%s was changed", toml)
+			}
+			if _, err := os.Stat(filepath.Join(home, "repository", "conf")); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
