@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/portoffset/terraform-provider-apim/internal/apim"
+	"github.com/portoffset/terraform-provider-apim/internal/sshtest"
 )
 
 // A 3.x/4.x distribution of the fixtures and what its build writes to
@@ -229,4 +231,59 @@ func TestInstancePortsTOML_badInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSSHInstancePortsTOML: a 4.2.0 home on a host reached over SSH, owned
+// by the login user: the plan reads it to learn what it is, apply sets
+// [server] offset in deployment.toml byte for byte (carbon.xml untouched),
+// the plan after is empty, and destroy gives back the shipped bytes.
+func TestSSHInstancePortsTOML(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
+	key := sshtest.NewKey(t)
+	srv := sshtest.Start(t, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}})
+	d := distFixtures[2]
+	home := filepath.Join(sshtest.TempDir(t), d.dir)
+	if err := os.CopyFS(home, os.DirFS(newDistHome(t, d))); err != nil {
+		t.Fatal(err)
+	}
+	chownTree(t, home, login.UID, login.GID, 0o755, 0o644)
+	toml := filepath.Join(home, apim.DeploymentTOML)
+	carbon := filepath.Join(home, apim.CarbonXML)
+	shipped, shippedCarbon := readFile(t, toml), readFile(t, carbon)
+	config := providerSSH(
+		hclAttr("user", login.Name),
+		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
+		hclAttr("known_hosts_file", sshtest.WriteFile(t, "known_hosts", srv.KnownHostsLine()+"\n")),
+		hclAttr("agent", false),
+	) + fmt.Sprintf(`
+resource "apim_instance_ports" "test" {
+  apim_home = %q
+  offset    = 3
+  ssh = {
+    host = %q
+    port = %d
+  }
+}
+`, home, srv.Host(), srv.Port())
+	v, _ := apim.ParseVersion(d.version)
+	h := apim.Home{Generation: apim.Deployment3, Version: v, Distribution: d.distribution}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("ports"), expectedPorts(h, 3)),
+				plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("apim_version"), knownvalue.StringExact("4.2.0")),
+				plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("config_file"), knownvalue.StringExact(toml)),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(*terraform.State) error { return expectFile(toml, withTOMLOffset(t, shipped, "3")) },
+				func(*terraform.State) error { return expectFile(carbon, shippedCarbon) },
+			),
+		}, {
+			Config:   config,
+			PlanOnly: true,
+		}},
+		CheckDestroy: func(*terraform.State) error { return expectFile(toml, shipped) },
+	})
 }
