@@ -2,6 +2,8 @@ package apim
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/portoffset/terraform-provider-apim/internal/tomledit"
 )
@@ -72,4 +74,36 @@ func ServerRole(doc []byte) string {
 		return ""
 	}
 	return v.Text
+}
+
+// PortBases returns the bases deployment.toml sets for the ports that have
+// a BaseKey, by port name; a port whose key is absent is not in the map
+// (its shipped base applies). The runtime adds the offset to the base the
+// file sets, so [transport.https.properties] port = 9543 with offset 3
+// listens on 9546. A base that is not a whole number from 1 to MaxPort is
+// an error naming the key: the provider cannot tell where that port is.
+func PortBases(doc []byte) (map[string]int64, error) {
+	bases := map[string]int64{}
+	for _, p := range Ports {
+		if p.BaseKey == "" {
+			continue
+		}
+		i := strings.LastIndexByte(p.BaseKey, '.')
+		v, err := tomledit.Find(doc, tomledit.NewKey(p.BaseKey[:i], p.BaseKey[i+1:]))
+		if errors.Is(err, tomledit.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		n, err := v.WholeNumber(MaxPort)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, &ValueError{fmt.Sprintf("%s is 0, not a port: the provider cannot tell where %s listens", p.BaseKey, p.Name)}
+		}
+		bases[p.Name] = n
+	}
+	return bases, nil
 }

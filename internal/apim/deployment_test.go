@@ -67,3 +67,36 @@ func TestTOMLOffsetBadValues(t *testing.T) {
 		}
 	}
 }
+
+func TestPortBases(t *testing.T) {
+	shipped, err := os.ReadFile("../../testdata/wso2/apim-4.2.0/" + DeploymentTOML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := PortBases(shipped); err != nil || len(b) != 0 {
+		t.Fatalf("the shipped 4.2.0 file sets bases %v (%v); it sets none", b, err)
+	}
+	doc := append(append([]byte{}, shipped...), "\n[transport.https.properties]\nport = 9543\n\n[apim.ws]\nport = 9199\n\n[transport.receiver]\ntcp_port = \"9612\"\n"...)
+	b, err := PortBases(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"servlet_https": 9543, "websocket": 9199, "binary_receiver": 9612}
+	if len(b) != len(want) {
+		t.Fatalf("bases %v, want %v", b, want)
+	}
+	for k, v := range want {
+		if b[k] != v {
+			t.Errorf("%s: base %d, want %d", k, b[k], v)
+		}
+	}
+	h := Home{Generation: Deployment3, Version: Version{4, 2, 0}, Distribution: AllInOne}
+	if got := ShiftedOn(h, 3, b)["servlet_https"]; got != 9546 {
+		t.Errorf("servlet_https at offset 3 with base 9543: %d, want 9546 (the runtime adds the offset to the file's base)", got)
+	}
+	for _, bad := range []string{"port = \"abc\"", "port = 0", "port = 70000", "port = \"${x}\""} {
+		if _, err := PortBases([]byte("[transport.https.properties]\n" + bad + "\n")); err == nil || !strings.Contains(err.Error(), "port") {
+			t.Errorf("%s: %v; want an error", bad, err)
+		}
+	}
+}

@@ -20,12 +20,17 @@ type homeRead struct {
 	home       apim.Home
 	configFile string // absolute
 	configDoc  []byte
+	// bases are the port bases the home's files set instead of the
+	// shipped ones (apim.PortBases), by port name.
+	bases map[string]int64
 }
 
 // detectHome reads the files that tell what the APIM home at dir is
 // (apim.DetectHome) on t, all at once. A file the home does not have, or
 // that the login user may not read, is not there for detection; any other
-// failure (the host is unreachable, a path is unsafe) is returned.
+// failure (the host is unreachable, a path is unsafe, a port base
+// deployment.toml sets that is not a port) is returned; configFile then
+// names the file concerned when it is known.
 func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, error) {
 	names := []string{apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML}
 	docs := make([][]byte, len(names))
@@ -50,11 +55,16 @@ func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, err
 	}
 	h := apim.DetectHome(f)
 	r := homeRead{home: h, configFile: filePath(dir, h.Generation.ConfigFile())}
-	if h.Generation == apim.Deployment3 {
-		r.configDoc = docs[0]
-	} else {
+	if h.Generation != apim.Deployment3 {
 		r.configDoc = docs[3]
+		return r, nil
 	}
+	r.configDoc = docs[0]
+	bases, err := apim.PortBases(r.configDoc)
+	if err != nil {
+		return homeRead{configFile: r.configFile}, err
+	}
+	r.bases = bases
 	return r, nil
 }
 
@@ -90,4 +100,27 @@ func distributionNames() []string {
 		names[i] = string(d)
 	}
 	return names
+}
+
+// basesOfState are the port bases the state's ports were computed with:
+// each port as Read last found it, less the offset.
+func basesOfState(ports types.Object, offset types.Int64) map[string]int64 {
+	bases := map[string]int64{}
+	if ports.IsNull() || ports.IsUnknown() || offset.IsNull() || offset.IsUnknown() {
+		return bases
+	}
+	for name, v := range ports.Attributes() {
+		if port, ok := v.(types.Int64); ok && !port.IsNull() && !port.IsUnknown() {
+			bases[name] = port.ValueInt64() - offset.ValueInt64()
+		}
+	}
+	return bases
+}
+
+// orFile is file, or fallback when file is "".
+func orFile(file, fallback string) string {
+	if file == "" {
+		return fallback
+	}
+	return file
 }

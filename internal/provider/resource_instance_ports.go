@@ -122,10 +122,10 @@ func (r *instancePortsResource) Configure(_ context.Context, req resource.Config
 	r.hosts = configuredHosts(req.ProviderData, &resp.Diagnostics)
 }
 
-// portsValue is the ports object of an instance of h at offset: null for
-// the ports h does not open.
-func portsValue(h apim.Home, offset int64) types.Object {
-	shifted := apim.ShiftedOn(h, offset, nil)
+// portsValue is the ports object of an instance of h at offset, the bases
+// its files set taken into account: null for the ports h does not open.
+func portsValue(h apim.Home, offset int64, bases map[string]int64) types.Object {
+	shifted := apim.ShiftedOn(h, offset, bases)
 	values := map[string]attr.Value{}
 	for _, p := range apim.Ports {
 		if port, ok := shifted[p.Name]; ok {
@@ -158,7 +158,7 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !plan.APIMHome.IsUnknown() && placeKnown {
 		plan.ID = types.StringValue(instanceID(place, plan.APIMHome.ValueString()))
 	}
-	home, homeKnown := r.planHome(ctx, plan, state, placeKnown, &resp.Diagnostics)
+	home, bases, homeKnown := r.planHome(ctx, plan, state, placeKnown, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -171,7 +171,11 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	plan.Ports = portsValue(home, plan.Offset.ValueInt64())
+	if err := portsInRange(home, plan.Offset.ValueInt64(), bases); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("offset"), "Invalid Port Offset", capitalize(err.Error())+".")
+		return
+	}
+	plan.Ports = portsValue(home, plan.Offset.ValueInt64(), bases)
 	if placeKnown && !plan.ConfigFile.IsUnknown() &&
 		!r.hosts.claimPlan(instancePortsType, place, plan.ConfigFile.ValueString(),
 			fmt.Sprint(plan.Offset.ValueInt64(), plan.ManageWorkflowCallback.ValueBool())) {
@@ -190,33 +194,45 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 // the one read a plan makes for a new resource. known is false when the
 // home cannot be read at plan time (the host does not exist yet): the
 // values that depend on it stay unknown, never guessed.
-func (r *instancePortsResource) planHome(ctx context.Context, plan instancePortsModel, state *instancePortsModel, placeKnown bool, diags *diag.Diagnostics) (apim.Home, bool) {
+func (r *instancePortsResource) planHome(ctx context.Context, plan instancePortsModel, state *instancePortsModel, placeKnown bool, diags *diag.Diagnostics) (apim.Home, map[string]int64, bool) {
 	if state != nil && !state.ConfigFile.IsNull() && state.APIMHome.Equal(plan.APIMHome) && !r.hosts.moved(state.SSH, plan.SSH) {
-		return homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution), true
+		return homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution), basesOfState(state.Ports, state.Offset), true
 	}
 	if !placeKnown || plan.APIMHome.IsUnknown() {
-		return apim.Home{}, false
+		return apim.Home{}, nil, false
 	}
 	t, targetDiags := r.hosts.target(plan.SSH)
 	if targetDiags.HasError() {
-		return apim.Home{}, false
+		return apim.Home{}, nil, false
 	}
 	home := plan.APIMHome.ValueString()
 	found, err := detectHome(ctx, t, home)
 	switch {
 	case err == nil:
-		return found.home, true
+		return found.home, found.bases, true
 	case errors.Is(err, target.ErrUnsafePath), errors.Is(err, target.ErrTooLarge):
 		// Not a host that is not there yet: a home no apply could use.
 		// Said now, as apply would say it; and a value known at plan
 		// time must not turn unknown when Terraform plans again at apply.
-		*diags = append(*diags, fileError("Cannot Read the APIM Home", t, filePath(home, apim.DeploymentTOML), err))
-		return apim.Home{}, false
+		*diags = append(*diags, fileError("Cannot Read the APIM Home", t, orFile(found.configFile, filePath(home, apim.DeploymentTOML)), err))
+		return apim.Home{}, nil, false
 	default:
-		// The host may not exist yet: unknown, never guessed. Apply
-		// reports the error with its full diagnostic.
-		return apim.Home{}, false
+		// The host may not exist yet, or a file is wrong: unknown, never
+		// guessed. Apply reports the error with its full diagnostic.
+		return apim.Home{}, nil, false
 	}
+}
+
+// portsInRange reports an offset that moves a port of h, from the base its
+// files set, above apim.MaxPort (the offset validator knows only the
+// shipped bases).
+func portsInRange(h apim.Home, offset int64, bases map[string]int64) error {
+	for name, port := range apim.ShiftedOn(h, offset, bases) {
+		if port > apim.MaxPort {
+			return fmt.Errorf("offset %d moves %s (base %d) to %d, above %d", offset, name, port-offset, port, apim.MaxPort)
+		}
+	}
+	return nil
 }
 
 // planWorkflowURL is the workflow callback URL after apply. When it was
@@ -298,8 +314,11 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	place := r.placeOf(plan.SSH)
 	id := instanceID(place, home)
 	found, err := detectHome(ctx, t, home)
+	if err == nil {
+		err = portsInRange(found.home, offset, found.bases)
+	}
 	if err != nil {
-		diags.Append(fileError("Cannot Set the Port Offset", t, filePath(home, apim.CarbonXML), err))
+		diags.Append(fileError("Cannot Set the Port Offset", t, orFile(found.configFile, filePath(home, apim.CarbonXML)), err))
 		return diags
 	}
 	config := found.configFile
@@ -316,7 +335,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	plan.ConfigFile = types.StringValue(config)
 	plan.APIMVersion = versionValue(found.home)
 	plan.Distribution = types.StringValue(string(found.home.Distribution))
-	plan.Ports = portsValue(found.home, offset)
+	plan.Ports = portsValue(found.home, offset, found.bases)
 
 	workflow := filePath(home, apim.WorkflowCallbackService)
 	if found.home.Generation != apim.Carbon2 {
@@ -428,7 +447,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 	home := state.APIMHome.ValueString()
 	found, err := detectHome(ctx, t, home)
 	if err != nil {
-		resp.Diagnostics.Append(fileError("Cannot Read the Port Offset", t, filePath(home, apim.CarbonXML), err))
+		resp.Diagnostics.Append(fileError("Cannot Read the Port Offset", t, orFile(found.configFile, filePath(home, apim.CarbonXML)), err))
 		return
 	}
 	if found.configDoc == nil {
@@ -442,7 +461,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	state.Offset = types.Int64Value(offset)
-	state.Ports = portsValue(found.home, offset)
+	state.Ports = portsValue(found.home, offset, found.bases)
 	state.ConfigFile = types.StringValue(found.configFile)
 	state.APIMVersion = versionValue(found.home)
 	state.Distribution = types.StringValue(string(found.home.Distribution))

@@ -287,3 +287,57 @@ resource "apim_instance_ports" "test" {
 		CheckDestroy: func(*terraform.State) error { return expectFile(toml, shipped) },
 	})
 }
+
+// TestInstancePortsTOML_bases: a port base deployment.toml sets moves that
+// port's entry in ports, at plan time, on create and on update (the
+// runtime adds the offset to the file's base); a base that is not a port is
+// an error naming the file, which is left as it was.
+func TestInstancePortsTOML_bases(t *testing.T) {
+	home := newDistHome(t, distFixtures[2])
+	toml := filepath.Join(home, apim.DeploymentTOML)
+	withBase := append(readFile(t, toml), "\n[transport.https.properties]\nport = 9543\n"...)
+	writeFile(t, toml, withBase)
+	https := tfjsonpath.New("ports").AtMapKey("servlet_https")
+	http := tfjsonpath.New("ports").AtMapKey("servlet_http")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: instancePortsConfig(home, 3, ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue("apim_instance_ports.test", https, knownvalue.Int64Exact(9546)),
+				plancheck.ExpectKnownValue("apim_instance_ports.test", http, knownvalue.Int64Exact(9766)),
+			}},
+		}, {
+			Config: instancePortsConfig(home, 4, ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue("apim_instance_ports.test", https, knownvalue.Int64Exact(9547)),
+			}},
+		}, {
+			// The file's base changed by hand: the refresh shows it.
+			PreConfig: func() {
+				writeFile(t, toml, bytes.Replace(readFile(t, toml), []byte("port = 9543"), []byte("port = 9643"), 1))
+			},
+			Config:   instancePortsConfig(home, 4, ""),
+			PlanOnly: true,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("apim_instance_ports.test", https, knownvalue.Int64Exact(9647)),
+			},
+			ExpectNonEmptyPlan: false,
+		}},
+	})
+
+	bad := newDistHome(t, distFixtures[2])
+	badToml := filepath.Join(bad, apim.DeploymentTOML)
+	badDoc := append(readFile(t, badToml), "\n[transport.https.properties]\nport = \"${https.port}\"\n"...)
+	writeFile(t, badToml, badDoc)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      instancePortsConfig(bad, 3, ""),
+			ExpectError: diagText(badToml, "[transport.https.properties] port", "not a whole number"),
+		}},
+	})
+	if !bytes.Equal(readFile(t, badToml), badDoc) {
+		t.Fatalf("%s was changed", badToml)
+	}
+}
