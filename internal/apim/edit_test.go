@@ -142,3 +142,38 @@ func TestRestoreAnElementRemovedByHand(t *testing.T) {
 		t.Fatalf("restored <Offset> holds %q (%v), want the original raw bytes %q", got.Raw, err, " 3 ")
 	}
 }
+
+// TestWorkflowCallback3x: the 3.0-4.1 WorkflowCallbackService.xml keeps its
+// URL in <http uri-template>: its port follows servlet_https like 2.x's
+// <address uri>, only the port digits change, and restore gives the file
+// back.
+func TestWorkflowCallback3x(t *testing.T) {
+	for _, v := range []string{"3.2.0", "4.0.0"} {
+		doc, err := os.ReadFile("../../testdata/wso2/apim-" + v + "/" + WorkflowCallbackService)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const shipped = "https://localhost:9443/api/am/admin/v0.17/workflows/update-workflow-status?workflowReferenceId={uri.var.workflowRef}"
+		if got, err := ReadWorkflowCallback(doc); err != nil || got != shipped {
+			t.Fatalf("%s: ReadWorkflowCallback = %q, %v", v, got, err)
+		}
+		orig, err := WorkflowCallbackOriginal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, url, managed, err := SetWorkflowCallback(doc, 9446)
+		if err != nil || !managed || url != strings.Replace(shipped, ":9443/", ":9446/", 1) {
+			t.Fatalf("%s: SetWorkflowCallback = %q, %v, %v", v, url, managed, err)
+		}
+		if want := bytes.Replace(doc, []byte("localhost:9443/api/am"), []byte("localhost:9446/api/am"), 1); !bytes.Equal(out, want) {
+			t.Fatalf("%s: more than the port changed", v)
+		}
+		back, err := RestoreWorkflowCallback(out, orig)
+		if err != nil || !bytes.Equal(back, doc) {
+			t.Fatalf("%s: restore did not give the file back (%v)", v, err)
+		}
+	}
+	if _, err := ReadWorkflowCallback([]byte(`<proxy xmlns="http://ws.apache.org/ns/synapse"><target/></proxy>`)); !errors.Is(err, xmledit.ErrNotFound) {
+		t.Fatalf("a file of neither shape: %v, want ErrNotFound", err)
+	}
+}

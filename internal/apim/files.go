@@ -38,3 +38,12 @@ var WorkflowAddressPath = xmledit.Path{
 
 // WorkflowAddressAttr is the attribute of WorkflowAddressPath holding the URL.
 const WorkflowAddressAttr = "uri"
+
+// WorkflowHTTPPath is the <http> endpoint whose uri-template attribute
+// holds the workflow callback URL in the WorkflowCallbackService.xml of
+// APIM 3.0 to 4.1 (https://localhost:9443/api/am/admin/...).
+var WorkflowHTTPPath = append(WorkflowAddressPath[:len(WorkflowAddressPath)-1:len(WorkflowAddressPath)-1],
+	xmledit.Step{Space: synapseNS, Local: "http"})
+
+// WorkflowHTTPAttr is the attribute of WorkflowHTTPPath holding the URL.
+const WorkflowHTTPAttr = "uri-template"

@@ -1,6 +1,7 @@
 package apim
 
 import (
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -30,9 +31,34 @@ func WorkflowCallbackURL(uri string, port int64) (string, bool) {
 	return uri[:start] + host + ":" + strconv.FormatInt(port, 10) + uri[end:], true
 }
 
+// workflowShapes are where a WorkflowCallbackService.xml keeps its
+// callback URL: <address uri> (2.x), <http uri-template> (3.0 to 4.1).
+var workflowShapes = []struct {
+	path xmledit.Path
+	attr string
+}{
+	{WorkflowAddressPath, WorkflowAddressAttr},
+	{WorkflowHTTPPath, WorkflowHTTPAttr},
+}
+
+// findWorkflowURL locates the callback URL in whichever shape doc has. A
+// document of neither shape is xmledit.ErrNotFound: a file the provider
+// does not manage, never an error to its callers.
+func findWorkflowURL(doc []byte) (xmledit.Value, error) {
+	var err error
+	for _, shape := range workflowShapes {
+		var v xmledit.Value
+		v, err = xmledit.FindAttr(doc, shape.path, shape.attr)
+		if !errors.Is(err, xmledit.ErrNotFound) {
+			return v, err
+		}
+	}
+	return xmledit.Value{}, err
+}
+
 // ReadWorkflowCallback returns the callback URL of WorkflowCallbackService.xml.
 func ReadWorkflowCallback(doc []byte) (string, error) {
-	v, err := xmledit.FindAttr(doc, WorkflowAddressPath, WorkflowAddressAttr)
+	v, err := findWorkflowURL(doc)
 	return v.Text, err
 }
 
@@ -40,7 +66,7 @@ func ReadWorkflowCallback(doc []byte) (string, error) {
 // URL's port set to port, and the URL; managed is false, and doc is returned
 // as it is, when the URL names another host than the instance itself.
 func SetWorkflowCallback(doc []byte, port int64) (out []byte, url string, managed bool, err error) {
-	v, err := xmledit.FindAttr(doc, WorkflowAddressPath, WorkflowAddressAttr)
+	v, err := findWorkflowURL(doc)
 	if err != nil {
 		return nil, "", false, err
 	}
@@ -53,13 +79,13 @@ func SetWorkflowCallback(doc []byte, port int64) (out []byte, url string, manage
 
 // WorkflowCallbackOriginal records the callback URL as it stands in doc.
 func WorkflowCallbackOriginal(doc []byte) (Original, error) {
-	v, err := xmledit.FindAttr(doc, WorkflowAddressPath, WorkflowAddressAttr)
+	v, err := findWorkflowURL(doc)
 	return Original{Raw: v.Raw}, err
 }
 
 // RestoreWorkflowCallback puts the callback URL back as orig records it.
 func RestoreWorkflowCallback(doc []byte, orig Original) ([]byte, error) {
-	v, err := xmledit.FindAttr(doc, WorkflowAddressPath, WorkflowAddressAttr)
+	v, err := findWorkflowURL(doc)
 	if err != nil || v.Raw == orig.Raw {
 		return doc, err
 	}

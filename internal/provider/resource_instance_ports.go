@@ -19,6 +19,7 @@ import (
 	"github.com/portoffset/terraform-provider-apim/internal/apim"
 	"github.com/portoffset/terraform-provider-apim/internal/target"
 	"github.com/portoffset/terraform-provider-apim/internal/tomledit"
+	"github.com/portoffset/terraform-provider-apim/internal/xmledit"
 )
 
 var (
@@ -88,7 +89,7 @@ func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaReque
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 				MarkdownDescription: "Whether to keep the port of the workflow callback URL in `" + apim.WorkflowCallbackService + "` equal to `ports.servlet_https` (default: `true`). " +
-					"APIM 2.1.0 hard-codes `https://localhost:9443/...` there and the offset does not move it. Only a URL whose host is `localhost` or `127.0.0.1` is changed; a missing file is skipped. On APIM 3.x and later the file is not managed yet (the URL is null).",
+					"APIM 2.x hard-codes `https://localhost:9443/store/...` there (in `<address uri>`), APIM 3.0 to 4.1 `https://localhost:9443/api/am/admin/...` (in `<http uri-template>`), and the offset does not move it. Only a URL whose host is `localhost` or `127.0.0.1` is changed; a missing file (4.2 and later ship none) or one that keeps its URL elsewhere is left alone.",
 			},
 			"on_destroy": onDestroyAttribute(),
 			"ssh":        sshResourceAttribute(),
@@ -182,10 +183,8 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 		resp.Diagnostics.Append(duplicateError(instancePortsType, instanceID(place, plan.APIMHome.ValueString())))
 		return
 	}
-	plan.WorkflowCallbackURL = types.StringNull()
-	if home.Generation == apim.Carbon2 {
-		plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown)
-	}
+	plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown,
+		apim.ShiftedOn(home, plan.Offset.ValueInt64(), bases)["servlet_https"])
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
@@ -238,11 +237,10 @@ func portsInRange(h apim.Home, offset int64, bases map[string]int64) error {
 // planWorkflowURL is the workflow callback URL after apply. When it was
 // managed before, it is the URL Read found with the new port; otherwise the
 // file is read now, the one case where planning touches the host.
-func (r *instancePortsResource) planWorkflowURL(ctx context.Context, plan instancePortsModel, state *instancePortsModel, placeKnown bool) types.String {
+func (r *instancePortsResource) planWorkflowURL(ctx context.Context, plan instancePortsModel, state *instancePortsModel, placeKnown bool, httpsPort int64) types.String {
 	if !plan.ManageWorkflowCallback.ValueBool() {
 		return types.StringNull()
 	}
-	httpsPort := apim.ShiftedOn(apim.CarbonHome, plan.Offset.ValueInt64(), nil)["servlet_https"]
 	if state != nil && state.ManageWorkflowCallback.ValueBool() {
 		if state.WorkflowCallbackURL.IsNull() {
 			return types.StringNull()
@@ -258,15 +256,15 @@ func (r *instancePortsResource) planWorkflowURL(ctx context.Context, plan instan
 		return types.StringUnknown()
 	}
 	doc, err := t.ReadFile(ctx, filePath(plan.APIMHome.ValueString(), apim.WorkflowCallbackService))
-	if errors.Is(err, fs.ErrNotExist) {
+	var uri string
+	if err == nil {
+		uri, err = apim.ReadWorkflowCallback(doc)
+	}
+	switch {
+	case workflowNotManaged(err):
 		return types.StringNull()
-	}
-	if err != nil {
+	case err != nil:
 		// Apply reports the error with its full diagnostic.
-		return types.StringUnknown()
-	}
-	uri, err := apim.ReadWorkflowCallback(doc)
-	if err != nil {
 		return types.StringUnknown()
 	}
 	if url, managed := apim.WorkflowCallbackURL(uri, httpsPort); managed {
@@ -338,10 +336,6 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	plan.Ports = portsValue(found.home, offset, found.bases)
 
 	workflow := filePath(home, apim.WorkflowCallbackService)
-	if found.home.Generation != apim.Carbon2 {
-		plan.WorkflowCallbackURL = types.StringNull()
-		return diags
-	}
 	if !plan.ManageWorkflowCallback.ValueBool() {
 		plan.WorkflowCallbackURL = types.StringNull()
 		if state != nil && state.ManageWorkflowCallback.ValueBool() {
@@ -354,13 +348,13 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		if err := recordOriginal(ctx, private, keyWorkflowOriginal, doc, apim.WorkflowCallbackOriginal); err != nil {
 			return nil, err
 		}
-		out, u, managed, err := apim.SetWorkflowCallback(doc, apim.ShiftedOn(apim.CarbonHome, offset, nil)["servlet_https"])
+		out, u, managed, err := apim.SetWorkflowCallback(doc, apim.ShiftedOn(found.home, offset, found.bases)["servlet_https"])
 		if managed {
 			url = types.StringValue(u)
 		}
 		return out, err
 	})
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err != nil && !workflowNotManaged(err) {
 		diags.Append(fileError("Cannot Set the Workflow Callback Port", t, workflow, err))
 		return diags
 	}
@@ -468,7 +462,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 	state.ID = types.StringValue(instanceID(r.placeOf(state.SSH), home))
 
 	state.WorkflowCallbackURL = types.StringNull()
-	if state.ManageWorkflowCallback.ValueBool() && found.home.Generation == apim.Carbon2 {
+	if state.ManageWorkflowCallback.ValueBool() {
 		workflow := filePath(home, apim.WorkflowCallbackService)
 		doc, err := t.ReadFile(ctx, workflow)
 		if err == nil {
@@ -479,7 +473,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 			uri, err = apim.ReadWorkflowCallback(doc)
 		}
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		case workflowNotManaged(err):
 		case err != nil:
 			resp.Diagnostics.Append(fileError("Cannot Read the Workflow Callback URL", t, workflow, err))
 			return
@@ -506,7 +500,7 @@ func (r *instancePortsResource) Delete(ctx context.Context, req resource.DeleteR
 	home := state.APIMHome.ValueString()
 	h := homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution)
 	resp.Diagnostics.Append(restoreOffset(ctx, t, req.Private, h.Generation, filePath(home, h.Generation.ConfigFile()))...)
-	if state.ManageWorkflowCallback.ValueBool() && h.Generation == apim.Carbon2 {
+	if state.ManageWorkflowCallback.ValueBool() {
 		resp.Diagnostics.Append(restoreWorkflow(ctx, t, filePath(home, apim.WorkflowCallbackService), req.Private)...)
 	}
 }
@@ -519,10 +513,18 @@ func restoreWorkflow(ctx context.Context, t target.Target, workflow string, priv
 		return diags
 	}
 	err := editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) { return apim.RestoreWorkflowCallback(doc, orig) })
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err != nil && !workflowNotManaged(err) {
 		diags.Append(fileError("Cannot Restore the Workflow Callback URL", t, workflow, err))
 	}
 	return diags
+}
+
+// workflowNotManaged reports a workflow callback the resource leaves alone
+// rather than fails on: no WorkflowCallbackService.xml (4.2 and later ship
+// none), or one that keeps its URL in neither known place (a file of
+// another shape, which import must not fail on).
+func workflowNotManaged(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, xmledit.ErrNotFound)
 }
 
 func (r *instancePortsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -367,6 +367,9 @@ func TestInstancePorts_workflowCallbackLeftAlone(t *testing.T) {
 		{"another host", func(t *testing.T, w string) {
 			writeFile(t, w, replaceOnce(t, readFile(t, w), "localhost:9443", "store.example.com:9443"))
 		}},
+		{"a file of another shape", func(t *testing.T, w string) {
+			writeFile(t, w, []byte(`<proxy xmlns="http://ws.apache.org/ns/synapse" name="WorkflowCallbackService"><target/></proxy>`+"\n"))
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			home := newHome(t)

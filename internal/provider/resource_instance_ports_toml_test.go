@@ -107,6 +107,16 @@ func TestInstancePortsTOML(t *testing.T) {
 			shipped, shippedCarbon := readFile(t, toml), readFile(t, carbon)
 			v, _ := apim.ParseVersion(d.version)
 			h := apim.Home{Generation: apim.Deployment3, Version: v, Distribution: d.distribution}
+			// 3.0 to 4.1 ship the callback hard-coded to 9443 in
+			// <http uri-template>; 4.2 and later ship no such file.
+			workflow := filepath.Join(home, apim.WorkflowCallbackService)
+			shippedWorkflow, _ := os.ReadFile(workflow)
+			var wantWorkflow knownvalue.Check = knownvalue.Null()
+			appliedWorkflow := shippedWorkflow
+			if shippedWorkflow != nil {
+				wantWorkflow = knownvalue.StringExact("https://localhost:9446/api/am/admin/v0.17/workflows/update-workflow-status?workflowReferenceId={uri.var.workflowRef}")
+				appliedWorkflow = replaceOnce(t, shippedWorkflow, "localhost:9443/api/am", "localhost:9446/api/am")
+			}
 			config := instancePortsConfig(home, 3, "") + `
 resource "terraform_data" "load_balancer" {
   input = {
@@ -124,7 +134,7 @@ resource "terraform_data" "load_balancer" {
 						plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("config_file"), knownvalue.StringExact(toml)),
 						plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("apim_version"), knownvalue.StringExact(d.version)),
 						plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("distribution"), knownvalue.StringExact(string(d.distribution))),
-						plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("workflow_callback_url"), knownvalue.Null()),
+						plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("workflow_callback_url"), wantWorkflow),
 						plancheck.ExpectKnownValue("terraform_data.load_balancer", tfjsonpath.New("input").AtMapKey("servlet_https"), knownvalue.Int64Exact(9446)),
 						plancheck.ExpectKnownValue("terraform_data.load_balancer", tfjsonpath.New("input").AtMapKey("version"), knownvalue.StringExact(d.version)),
 					}},
@@ -134,6 +144,12 @@ resource "terraform_data" "load_balancer" {
 					Check: resource.ComposeAggregateTestCheckFunc(
 						func(*terraform.State) error { return expectFile(toml, withTOMLOffset(t, shipped, "3")) },
 						func(*terraform.State) error { return expectFile(carbon, shippedCarbon) },
+						func(*terraform.State) error {
+							if shippedWorkflow == nil {
+								return nil
+							}
+							return expectFile(workflow, appliedWorkflow)
+						},
 					),
 				}, {
 					// A hand edit of deployment.toml is drift, repaired
@@ -153,6 +169,11 @@ resource "terraform_data" "load_balancer" {
 				CheckDestroy: func(*terraform.State) error {
 					if err := expectFile(toml, shipped); err != nil {
 						return err
+					}
+					if shippedWorkflow != nil {
+						if err := expectFile(workflow, shippedWorkflow); err != nil {
+							return err
+						}
 					}
 					return expectFile(carbon, shippedCarbon)
 				},
