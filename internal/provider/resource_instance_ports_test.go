@@ -37,18 +37,7 @@ resource "apim_instance_ports" "test" {
 
 // allPorts is every port a 2.x instance opens shifted by offset, and null
 // for the others (the webhook ports of 4.x), as the ports object must hold.
-func allPorts(offset int64) knownvalue.Check {
-	shifted := apim.ShiftedOn(apim.CarbonHome, offset, nil)
-	want := map[string]knownvalue.Check{}
-	for _, p := range apim.Ports {
-		if port, ok := shifted[p.Name]; ok {
-			want[p.Name] = knownvalue.Int64Exact(port)
-		} else {
-			want[p.Name] = knownvalue.Null()
-		}
-	}
-	return knownvalue.ObjectExact(want)
-}
+func allPorts(offset int64) knownvalue.Check { return expectedPorts(apim.CarbonHome, offset) }
 
 func TestInstancePorts_portsKnownAtPlanTime(t *testing.T) {
 	home := newHome(t)

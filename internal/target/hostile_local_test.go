@@ -147,70 +147,75 @@ type hostileCounts struct {
 	moves      int
 }
 
-func (c hostileCounts) line(attack hostiletest.Attack, elapsed time.Duration) string {
-	return fmt.Sprintf("HOSTILE-TRIALS path=local attack=%s trials=%d landed=%d landed_then_overrun_by_attacker=%d replaced=%d unsafe_path=%d "+
+func (c hostileCounts) line(path string, attack hostiletest.Attack, elapsed time.Duration) string {
+	return fmt.Sprintf("HOSTILE-TRIALS path=%s attack=%s trials=%d landed=%d landed_then_overrun_by_attacker=%d replaced=%d unsafe_path=%d "+
 		"private_dir_taken=%d victim_damaged=0 attacker_events=%d attacker_moves=%d elapsed=%s",
-		attack, c.trials, c.landed, c.overrun, c.replaced, c.unsafe, c.interfered, c.events, c.moves, elapsed.Round(100*time.Millisecond))
+		path, attack, c.trials, c.landed, c.overrun, c.replaced, c.unsafe, c.interfered, c.events, c.moves, elapsed.Round(100*time.Millisecond))
 }
 
 func TestLocalHostileTrials(t *testing.T) {
 	owner := hostileOwner(t)
-	const file, linked = "carbon.xml", "carbon-linked.xml"
 	for _, attack := range []hostiletest.Attack{hostiletest.SymlinkNew, hostiletest.FlipAfterRead, hostiletest.ReplaceAfterRead} {
 		t.Run(string(attack), func(t *testing.T) {
-			start := time.Now()
-			dir := sshtest.OwnedTempDir(t, owner)
-			victim := hostiletest.NewVictim(t)
-			// pin holds a second name of the inode each trial edits, in
-			// a directory of root's, to check that the file read is
-			// never written in place.
-			pin := filepath.Join(openDir(t), "pinned")
-			edited := filepath.Join(dir, file) // where an edit lands
-			if attack == hostiletest.FlipAfterRead {
-				edited = filepath.Join(dir, linked)
-			}
-			// reset puts the file back as the attack expects it, with
-			// the offset n, whatever the attacker left at its name.
-			reset := func(n int) {
-				for _, name := range []string{file, linked} {
-					if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-						t.Fatal(err)
-					}
-				}
-				writeOwned(t, edited, hostileContent(n), owner)
-				if attack == hostiletest.FlipAfterRead {
-					symlinkOwned(t, linked, filepath.Join(dir, file), owner)
-				}
-				if err := os.Remove(pin); err != nil && !errors.Is(err, fs.ErrNotExist) {
-					t.Fatal(err)
-				}
-				if err := os.Link(edited, pin); err != nil {
-					t.Fatal(err)
-				}
-			}
-			reset(0)
-			a := hostiletest.Start(t, hostiletest.Config{Attack: attack, Dir: dir, File: file, Real: linked,
-				Victim: victim.Path(), UID: owner.UID, GID: owner.GID})
-
-			var c hostileCounts
-			for trial := 1; trial <= *localHostileTrials; trial++ {
-				label := fmt.Sprintf("trial %d", trial)
-				reset(trial - 1)
-				a.Arm(t)
-				changed, err := NewLocal().EditFile(context.Background(), filepath.Join(dir, file), setOffset(trial))
-				stats := a.Disarm(t)
-				c.judge(t, label, trialOutcome{attack: attack, stats: stats, changed: changed, err: err,
-					victim: victim, pin: pin, edited: edited, dir: dir, owner: owner, trial: trial})
-			}
-			t.Log(c.line(attack, time.Since(start)))
-			// The attacker must have acted, or the trials prove nothing.
-			if c.moves == 0 {
-				t.Errorf("the attacker made no move in %d trials", c.trials)
-			}
-			if attack == hostiletest.ReplaceAfterRead && c.replaced == 0 {
-				t.Errorf("no edit noticed the replacement in %d trials", c.trials)
-			}
+			runHostileTrials(t, NewLocal(), "local", attack, owner, *localHostileTrials)
 		})
+	}
+}
+
+// runHostileTrials races trials edits through tg against a real attacker
+// (hostiletest) running attack as owner, in a directory owner owns, and
+// judges every outcome (judge); path names the way in the summary line.
+func runHostileTrials(t *testing.T, tg Target, path string, attack hostiletest.Attack, owner sshtest.User, trials int) {
+	const file, realName = "carbon.xml", "carbon-real.xml"
+	start := time.Now()
+	dir := sshtest.OwnedTempDir(t, owner)
+	victim := hostiletest.NewVictim(t)
+	// pin holds a second name of the inode each trial edits, in a
+	// directory of root's, to check that the file read is never written
+	// in place.
+	pin := filepath.Join(sshtest.TempDir(t), "pinned")
+	edited := filepath.Join(dir, file)
+	if attack == hostiletest.FlipAfterRead {
+		edited = filepath.Join(dir, realName)
+	}
+	reset := func(n int) {
+		for _, name := range []string{file, realName} {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				t.Fatal(err)
+			}
+		}
+		writeOwned(t, edited, hostileContent(n), owner)
+		if attack == hostiletest.FlipAfterRead {
+			symlinkOwned(t, realName, filepath.Join(dir, file), owner)
+		}
+		if err := os.Remove(pin); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		if err := os.Link(edited, pin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reset(0)
+	a := hostiletest.Start(t, hostiletest.Config{Attack: attack, Dir: dir, File: file, Real: realName,
+		Victim: victim.Path(), UID: owner.UID, GID: owner.GID})
+
+	var c hostileCounts
+	for trial := 1; trial <= trials; trial++ {
+		what := fmt.Sprintf("trial %d", trial)
+		reset(trial - 1)
+		a.Arm(t)
+		changed, err := tg.EditFile(context.Background(), filepath.Join(dir, file), setOffset(trial))
+		stats := a.Disarm(t)
+		c.judge(t, what, trialOutcome{attack: attack, stats: stats, changed: changed, err: err,
+			victim: victim, pin: pin, edited: edited, dir: dir, owner: owner, trial: trial})
+	}
+	t.Log(c.line(path, attack, time.Since(start)))
+	// The attacker must have acted, or the trials prove nothing.
+	if c.moves == 0 {
+		t.Errorf("the attacker made no move in %d trials", c.trials)
+	}
+	if attack == hostiletest.ReplaceAfterRead && c.replaced == 0 {
+		t.Errorf("no edit noticed the replacement in %d trials", c.trials)
 	}
 }
 

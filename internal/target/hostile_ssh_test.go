@@ -3,16 +3,8 @@
 package target
 
 import (
-	"context"
-	"errors"
 	"flag"
-	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/portoffset/terraform-provider-apim/internal/hostiletest"
 	"github.com/portoffset/terraform-provider-apim/internal/sshtest"
@@ -53,61 +45,8 @@ func TestSSHHostileTrials(t *testing.T) {
 		tg := f.target(t, way)
 		for _, attack := range []hostiletest.Attack{hostiletest.SymlinkNew, hostiletest.FlipAfterRead, hostiletest.ReplaceAfterRead} {
 			t.Run(way.name+"/"+string(attack), func(t *testing.T) {
-				runSSHHostileTrials(t, tg, "ssh-"+way.name, attack, owner)
+				runHostileTrials(t, tg, "ssh-"+way.name, attack, owner, *sshHostileTrials)
 			})
 		}
-	}
-}
-
-func runSSHHostileTrials(t *testing.T, tg Target, label string, attack hostiletest.Attack, owner sshtest.User) {
-	const file, realName = "carbon.xml", "carbon-real.xml"
-	start := time.Now()
-	dir := sshtest.OwnedTempDir(t, owner)
-	victim := hostiletest.NewVictim(t)
-	// pin holds a second name of the inode each trial edits, in a
-	// directory of root's, to check that the file read is never written
-	// in place.
-	pin := filepath.Join(sshtest.TempDir(t), "pinned")
-	edited := filepath.Join(dir, file)
-	if attack == hostiletest.FlipAfterRead {
-		edited = filepath.Join(dir, realName)
-	}
-	reset := func(n int) {
-		for _, name := range []string{file, realName} {
-			if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				t.Fatal(err)
-			}
-		}
-		writeOwned(t, edited, hostileContent(n), owner)
-		if attack == hostiletest.FlipAfterRead {
-			symlinkOwned(t, realName, filepath.Join(dir, file), owner)
-		}
-		if err := os.Remove(pin); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			t.Fatal(err)
-		}
-		if err := os.Link(edited, pin); err != nil {
-			t.Fatal(err)
-		}
-	}
-	reset(0)
-	a := hostiletest.Start(t, hostiletest.Config{Attack: attack, Dir: dir, File: file, Real: realName,
-		Victim: victim.Path(), UID: owner.UID, GID: owner.GID})
-
-	var c hostileCounts
-	for trial := 1; trial <= *sshHostileTrials; trial++ {
-		what := fmt.Sprintf("trial %d", trial)
-		reset(trial - 1)
-		a.Arm(t)
-		changed, err := tg.EditFile(context.Background(), filepath.Join(dir, file), setOffset(trial))
-		stats := a.Disarm(t)
-		c.judge(t, what, trialOutcome{attack: attack, stats: stats, changed: changed, err: err,
-			victim: victim, pin: pin, edited: edited, dir: dir, owner: owner, trial: trial})
-	}
-	t.Log(strings.Replace(c.line(attack, time.Since(start)), "path=local", "path="+label, 1))
-	if c.moves == 0 {
-		t.Errorf("the attacker made no move in %d trials", c.trials)
-	}
-	if attack == hostiletest.ReplaceAfterRead && c.replaced == 0 {
-		t.Errorf("no edit noticed the replacement in %d trials", c.trials)
 	}
 }
