@@ -5,13 +5,16 @@
 #     with a Terraform CLI configuration that takes portoffset/apim from there
 #     and nothing from the network;
 #  2. lays out a fresh sample WSO2 API Manager 2.1.0 home in .demo/apim-home
-#     from the project's verbatim copies of the shipped files
-#     (testdata/wso2/apim-2.1.0, provenance in testdata/wso2/SOURCES.md);
-#  3. applies examples/quickstart to it (offset 2, the ws endpoint following),
-#     prints the computed ports and the changed lines of each file;
+#     and a 4.2.0 home in .demo/apim4-home from the project's verbatim copies
+#     of the shipped files (testdata/wso2/apim-2.1.0 and apim-4.2.0,
+#     provenance in testdata/wso2/SOURCES.md);
+#  3. applies examples/quickstart to them (2.1.0: offset 2 in carbon.xml, the
+#     ws endpoint following; 4.2.0: offset 3 in deployment.toml), prints the
+#     computed ports and the changed lines of each file;
 #  4. edits carbon.xml by hand and shows that `terraform plan` catches it,
 #     repairs it with `terraform apply` and shows the plan is empty again;
-#  5. destroys, and checks that every file is byte for byte the shipped one.
+#  5. destroys, and checks that every file of both homes is byte for byte the
+#     shipped one.
 #
 # The sample home is an APIM 2.1.0 GA layout, so it has the ws endpoint
 # (WebSocketInboundEndpoint.xml) and no wss endpoint: SecureWebSocketInboundEndpoint.xml
@@ -25,6 +28,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 demo="$root/.demo"
 version="0.1.0"
 fixtures="$root/testdata/wso2/apim-2.1.0"
+fixtures4="$root/testdata/wso2/apim-4.2.0"
+toml="repository/conf/deployment.toml"
 
 carbon="repository/conf/carbon.xml"
 inbound="repository/deployment/server/synapse-configs/default/inbound-endpoints/WebSocketInboundEndpoint.xml"
@@ -76,16 +81,24 @@ mkdir -p "$home"
 cp -R "$fixtures/." "$home/"
 (cd "$home" && find . -type f | sort | sed 's|^\./|  |')
 grep -n '<Offset>' "$home/$carbon" | sed 's/^/  carbon.xml:/'
+echo
+echo "and a sample APIM 4.2.0 home beside it (deployment.toml and the shipped synapse files):"
+home4="$demo/apim4-home"
+mkdir -p "$home4/updates"
+cp -R "$fixtures4/." "$home4/"
+echo "wso2am-4.2.0" >"$home4/updates/product.txt"
+(cd "$home4" && find . -type f | sort | sed 's|^\./|  |')
+grep -n 'offset' "$home4/$toml" | head -1 | sed 's/^/  deployment.toml:/'
 cp "$root"/examples/quickstart/*.tf "$demo/work/"
 tf() { terraform -chdir="$demo/work" "$@"; }
-vars=(-input=false -var "apim_home=$home")
+vars=(-input=false -var "apim_home=$home" -var "apim4_home=$home4")
 
 section "3. terraform init (offline, from the filesystem mirror)"
 echo "(Terraform warns that the lock file has checksums for this platform only: expected with a local mirror.)"
 echo
 tf init -input=false
 
-section "4. terraform apply: offset 2"
+section "4. terraform apply: offset 2 for the 2.1.0 home, offset 3 for the 4.2.0 home"
 tf apply -auto-approve "${vars[@]}"
 
 section "5. The computed ports (terraform output)"
@@ -95,6 +108,8 @@ case "$(tf output -raw workflow_callback_url)" in
 https://localhost:9445/*) ;;
 *) fail "workflow_callback_url does not point at port 9445" ;;
 esac
+tf output -json apim4 | grep -q '"version":"4.2.0"' || fail "the 4.2.0 home's apim_version is not 4.2.0"
+tf output -json apim4 | grep -q '"servlet_https":9446' || fail "the 4.2.0 home's servlet_https is not 9446"
 
 section "6. What changed in the files (diff of the shipped file and the edited one)"
 # Each diff must show exactly the managed lines and nothing else: the edits
@@ -110,6 +125,12 @@ show_diff() { # file, expected number of changed lines
 show_diff "$carbon" 1
 show_diff "$inbound" 2
 show_diff "$workflow" 1
+echo "the 4.2.0 home: deployment.toml, the shipped #offset=0 line uncommented in place"
+out4="$(diff "$fixtures4/$toml" "$home4/$toml" || true)"
+printf '%s\n' "$out4" | sed 's/^/  /'
+[ "$(printf '%s\n' "$out4" | grep -c '^[<>]')" = "2" ] || fail "deployment.toml: more than the offset line changed"
+grep -q '^offset=3$' "$home4/$toml" || fail "deployment.toml does not say offset=3"
+[ ! -e "$home4/$carbon" ] || fail "carbon.xml appeared in the 4.2.0 home"
 grep -q '<Offset>2</Offset>' "$home/$carbon" || fail "carbon.xml does not say <Offset>2</Offset>"
 grep -q '<parameter name="inbound.ws.port">9101</parameter>' "$home/$inbound" || fail "inbound.ws.port is not 9101"
 grep -q '<parameter name="ws.use.port.offset">false</parameter>' "$home/$inbound" || fail "ws.use.port.offset is not false"
@@ -148,5 +169,7 @@ for rel in "$carbon" "$inbound" "$workflow"; do
 	cmp "$fixtures/$rel" "$home/$rel" || fail "$rel differs from the shipped file after destroy"
 	echo "identical to the shipped file: $rel"
 done
+cmp "$fixtures4/$toml" "$home4/$toml" || fail "the 4.2.0 deployment.toml differs from the shipped file after destroy"
+echo "identical to the shipped file: $toml (4.2.0 home)"
 
 section "Demo finished: every step gave the expected result"

@@ -1,10 +1,11 @@
-# Quick start: one WSO2 API Manager 2.x home on this machine, moved to port
-# offset 2, with its WebSocket endpoint following it, and the resulting ports
-# handed to a (stand-in) load balancer. `make demo` applies this directory to
-# a sample APIM 2.1.0 home.
+# Quick start: a WSO2 API Manager 2.x home on this machine moved to port
+# offset 2, with its WebSocket endpoint following it, and, when given, a 4.x
+# home beside it at offset 3; the resulting ports are handed to a (stand-in)
+# load balancer. `make demo` applies this directory to sample APIM 2.1.0 and
+# 4.2.0 homes.
 #
 #   terraform init
-#   terraform apply -var apim_home=/opt/wso2am-2.1.0
+#   terraform apply -var apim_home=/opt/wso2am-2.1.0 -var apim4_home=/opt/wso2am-4.2.0
 
 terraform {
   required_version = ">= 1.5"
@@ -21,6 +22,12 @@ variable "apim_home" {
   description = "Absolute path of a WSO2 API Manager 2.x home on this machine."
 }
 
+variable "apim4_home" {
+  type        = string
+  default     = null
+  description = "Absolute path of a WSO2 API Manager 3.x or 4.x home on this machine (optional)."
+}
+
 # No ssh host: files are edited on the machine running Terraform.
 provider "apim" {}
 
@@ -28,6 +35,14 @@ provider "apim" {}
 resource "apim_instance_ports" "apim" {
   apim_home = var.apim_home
   offset    = 2
+}
+
+# On 3.x/4.x the same resource sets [server] offset = 3 in deployment.toml,
+# from which the runtime renders carbon.xml at every start.
+resource "apim_instance_ports" "apim4" {
+  count     = var.apim4_home == null ? 0 : 1
+  apim_home = var.apim4_home
+  offset    = 3
 }
 
 # The ws endpoint: inbound.ws.port = 9101 and ws.use.port.offset = false, so
@@ -64,6 +79,16 @@ output "websocket_port" {
 output "workflow_callback_url" {
   description = "The workflow callback URL, moved to the instance's HTTPS servlet port."
   value       = apim_instance_ports.apim.workflow_callback_url
+}
+
+output "apim4" {
+  description = "The 4.x instance: its version, distribution and HTTPS port at offset 3."
+  value = var.apim4_home == null ? null : {
+    version       = apim_instance_ports.apim4[0].apim_version
+    distribution  = apim_instance_ports.apim4[0].distribution
+    config_file   = apim_instance_ports.apim4[0].config_file
+    servlet_https = apim_instance_ports.apim4[0].ports.servlet_https
+  }
 }
 
 output "load_balancer_backends" {
