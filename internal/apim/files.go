@@ -7,6 +7,9 @@ const (
 	CarbonXML               = "repository/conf/carbon.xml"
 	WorkflowCallbackService = "repository/deployment/server/synapse-configs/default/proxy-services/WorkflowCallbackService.xml"
 	inboundEndpoints        = "repository/deployment/server/synapse-configs/default/inbound-endpoints/"
+	// templates holds, on 3.x and later, the config mapper's Jinja2
+	// templates, each at the path of the file it renders.
+	templates = "repository/resources/conf/templates/"
 )
 
 // Namespaces of the managed documents' root elements.

@@ -3,7 +3,6 @@ package apim
 import (
 	"fmt"
 	"strconv"
-	"strings"
 )
 
 var (
@@ -37,21 +36,11 @@ func ReadInbound(doc []byte) (Inbound, error) {
 	if err != nil {
 		return Inbound{}, err
 	}
-	flag, present, err := useOffsetSlot.get(doc)
+	useOffset, err := offsetFlag(doc)
 	if err != nil {
 		return Inbound{}, err
 	}
-	in := Inbound{Port: port}
-	if present {
-		switch strings.TrimSpace(flag.Text) {
-		case "true":
-			in.UseOffset = true
-		case "false":
-		default:
-			return Inbound{}, &ValueError{fmt.Sprintf("<parameter name=%q> holds %q, not true or false", UseOffsetParam, flag.Text)}
-		}
-	}
-	return in, nil
+	return Inbound{Port: port, UseOffset: useOffset}, nil
 }
 
 // SetInbound returns an inbound endpoint file that states the real port:

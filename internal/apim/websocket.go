@@ -1,21 +1,34 @@
 package apim
 
-import "github.com/portoffset/terraform-provider-apim/internal/xmledit"
+import (
+	"github.com/portoffset/terraform-provider-apim/internal/tomledit"
+	"github.com/portoffset/terraform-provider-apim/internal/xmledit"
+)
 
 // Endpoint is one WebSocket inbound endpoint of the gateway.
 type Endpoint struct {
 	// File is the endpoint's definition, relative to the APIM home.
 	File string
-	// BasePort is the port the file ships with.
+	// BasePort is the port the file ships with, and the default of
+	// PortKey.
 	BasePort int64
+	// PortKey is the deployment.toml setting from which the config mapper
+	// renders the port into File, where a template renders File (3.x and
+	// later; see EndpointPortOf).
+	PortKey tomledit.Key
 }
 
 // The two WebSocket inbound endpoints. The secure one ships from
 // 2.1.0-update11 and 2.2.0 on.
 var (
-	WebSocket       = Endpoint{File: inboundEndpoints + "WebSocketInboundEndpoint.xml", BasePort: 9099}
-	SecureWebSocket = Endpoint{File: inboundEndpoints + "SecureWebSocketInboundEndpoint.xml", BasePort: 8099}
+	WebSocket       = Endpoint{File: inboundEndpoints + "WebSocketInboundEndpoint.xml", BasePort: 9099, PortKey: tomledit.NewKey("apim.ws", "port")}
+	SecureWebSocket = Endpoint{File: inboundEndpoints + "SecureWebSocketInboundEndpoint.xml", BasePort: 8099, PortKey: tomledit.NewKey("apim.wss", "port")}
 )
+
+// Template is the config mapper's template of the endpoint's file,
+// relative to the APIM home: where a 3.x or 4.x home has it, the file is
+// rendered from it at every start, so an edit of the file is undone.
+func (e Endpoint) Template() string { return templates + e.File + ".j2" }
 
 // Parameter names in an inbound endpoint definition. While UseOffsetParam is
 // true the runtime adds the carbon.xml offset to PortParam itself.

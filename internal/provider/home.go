@@ -32,14 +32,7 @@ type homeRead struct {
 // deployment.toml sets that is not a port) is returned; configFile then
 // names the file concerned when it is known.
 func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, error) {
-	names := []string{apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML}
-	docs := make([][]byte, len(names))
-	errs := make([]error, len(names))
-	var wg sync.WaitGroup
-	for i, rel := range names {
-		wg.Go(func() { docs[i], errs[i] = t.ReadFile(ctx, filePath(dir, rel)) })
-	}
-	wg.Wait()
+	docs, errs := readFiles(ctx, t, dir, apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML)
 	for i, err := range errs {
 		switch {
 		case err == nil:
@@ -66,6 +59,19 @@ func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, err
 	}
 	r.bases = bases
 	return r, nil
+}
+
+// readFiles reads the files rel names under the home dir on t all at once,
+// so a remote host costs one round trip for all of them.
+func readFiles(ctx context.Context, t target.Target, dir string, rel ...string) ([][]byte, []error) {
+	docs := make([][]byte, len(rel))
+	errs := make([]error, len(rel))
+	var wg sync.WaitGroup
+	for i, name := range rel {
+		wg.Go(func() { docs[i], errs[i] = t.ReadFile(ctx, filePath(dir, name)) })
+	}
+	wg.Wait()
+	return docs, errs
 }
 
 // homeOfState is the home as the state records it: the generation from the

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/portoffset/terraform-provider-apim/internal/apim"
+	"github.com/portoffset/terraform-provider-apim/internal/target"
 )
 
 var (
@@ -58,13 +60,15 @@ func (r *webSocketInboundResource) Metadata(_ context.Context, _ resource.Metada
 
 func (r *webSocketInboundResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The port of one WebSocket inbound endpoint of a WSO2 API Manager 2.x gateway. The file is made to state the real port: `inbound.ws.port` is set to `port` and `ws.use.port.offset` to `false`, so the runtime never adds the carbon.xml offset a second time.",
+		MarkdownDescription: "The port of one WebSocket inbound endpoint of a WSO2 API Manager gateway, set so that the endpoint listens on `base_port` + `offset` and is never shifted twice. " +
+			"Where the endpoint's XML file is read as it is (APIM 2.x; the `ws` endpoint up to 4.0 and the `wss` endpoint of 3.0), the file is made to state the real port: `inbound.ws.port` is set to `port` and `ws.use.port.offset` to `false`, so the runtime does not add the instance's offset again. " +
+			"Where the config mapper renders the file from a template at every start (the `ws` endpoint from 4.1, `wss` from 3.1: the home has `" + apim.WebSocket.Template() + "` or its secure twin), the XML file is left alone and `[apim.ws] port` or `[apim.wss] port` in deployment.toml is set instead, to `port` less the `[server] offset` the runtime adds (so, with the instance's offset, to `base_port`; an absent key that already gives `port` stays absent).",
 		Attributes: map[string]schema.Attribute{
 			"id":        idAttribute("The APIM home for local files, `ssh://host:port/apim/home` for a remote host, followed by `" + secureSuffix + "` for the secure endpoint."),
 			"apim_home": apimHomeAttribute(),
 			"offset": schema.Int64Attribute{
 				Required:            true,
-				MarkdownDescription: fmt.Sprintf("The instance's port offset: the endpoint listens on `base_port` + `offset`. Not negative, and `base_port` + `offset` at most %d.", apim.MaxPort),
+				MarkdownDescription: fmt.Sprintf("The instance's port offset: the endpoint listens on `base_port` + `offset`. Not negative, and `base_port` + `offset` at most %d. On a templated endpoint the runtime adds `[server] offset` itself, so give it the offset `apim_instance_ports` sets, by reference (`apim_instance_ports.<name>.offset`) so that the offset is applied first; apply warns when they differ.", apim.MaxPort),
 				Validators:          []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"secure": schema.BoolAttribute{
@@ -86,11 +90,11 @@ func (r *webSocketInboundResource) Schema(_ context.Context, _ resource.SchemaRe
 			"ssh":        sshResourceAttribute(),
 			"port": schema.Int64Attribute{
 				Computed:            true,
-				MarkdownDescription: "The port the endpoint really listens on: `base_port` + `offset`, known at plan time. Read reports `inbound.ws.port`, plus the instance's carbon.xml offset while `ws.use.port.offset` is `true`, so a hand edit of either parameter shows as drift.",
+				MarkdownDescription: "The port the endpoint really listens on: `base_port` + `offset`, known at plan time. Read reports it by the runtime's rule for the home: `inbound.ws.port`, plus the instance's offset while `ws.use.port.offset` is `true`, for a static file; `[apim.ws] port` / `[apim.wss] port` (default 9099 / 8099) plus `[server] offset` for a templated one. So a hand edit of any of them shows as drift.",
 			},
 			"config_file": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "Absolute path of the endpoint's definition file.",
+				MarkdownDescription: "Absolute path of the file that holds the port: the endpoint's XML file where it is static, `repository/conf/deployment.toml` where it is rendered from a template. Unknown at plan time when the home cannot be read then.",
 			},
 		},
 	}
@@ -145,9 +149,10 @@ func (r *webSocketInboundResource) ModifyPlan(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() || plan.Secure.IsUnknown() {
 		return
 	}
+	var state *webSocketInboundModel
 	if !req.State.Raw.IsNull() {
-		var state webSocketInboundModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		state = &webSocketInboundModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 		if r.hosts.moved(state.SSH, plan.SSH) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("ssh"))
 		}
@@ -159,21 +164,52 @@ func (r *webSocketInboundResource) ModifyPlan(ctx context.Context, req resource.
 			plan.BasePort = types.Int64Value(plan.endpoint().BasePort)
 		}
 	}
-	if !plan.APIMHome.IsUnknown() {
-		plan.ConfigFile = types.StringValue(filePath(plan.APIMHome.ValueString(), plan.endpoint().File))
-		if place, ok := r.hosts.place(plan.SSH); ok {
-			plan.ID = types.StringValue(plan.id(place))
-		}
+	place, placeKnown := r.hosts.place(plan.SSH)
+	if !plan.APIMHome.IsUnknown() && placeKnown {
+		plan.ID = types.StringValue(plan.id(place))
+	}
+	plan.ConfigFile = r.planConfigFile(ctx, plan, state, placeKnown, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	if !plan.Offset.IsUnknown() && !plan.BasePort.IsUnknown() {
 		plan.Port = types.Int64Value(plan.BasePort.ValueInt64() + plan.Offset.ValueInt64())
-		if place, ok := r.hosts.place(plan.SSH); ok && !plan.ConfigFile.IsUnknown() &&
-			!r.hosts.claimPlan(webSocketInboundType, place, plan.ConfigFile.ValueString(), fmt.Sprint(plan.Port.ValueInt64())) {
+		if placeKnown && !plan.APIMHome.IsUnknown() &&
+			!r.hosts.claimPlan(webSocketInboundType, place, filePath(plan.APIMHome.ValueString(), plan.endpoint().File), fmt.Sprint(plan.Port.ValueInt64())) {
 			resp.Diagnostics.Append(duplicateError(webSocketInboundType, plan.id(place)))
 			return
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planConfigFile is the file that will hold the endpoint's port: as the
+// state records it while the resource stays the same endpoint, else found
+// by reading the home now (a new resource). Unknown, never guessed, when
+// the home cannot be read at plan time (the host does not exist yet).
+func (r *webSocketInboundResource) planConfigFile(ctx context.Context, plan webSocketInboundModel, state *webSocketInboundModel, placeKnown bool, diags *diag.Diagnostics) types.String {
+	if state != nil && !state.ConfigFile.IsNull() && state.APIMHome.Equal(plan.APIMHome) && state.Secure.Equal(plan.Secure) && !r.hosts.moved(state.SSH, plan.SSH) {
+		return state.ConfigFile
+	}
+	if !placeKnown || plan.APIMHome.IsUnknown() {
+		return types.StringUnknown()
+	}
+	t, targetDiags := r.hosts.target(plan.SSH)
+	if targetDiags.HasError() {
+		return types.StringUnknown()
+	}
+	found, err := detectEndpoint(ctx, t, plan.APIMHome.ValueString(), plan.endpoint(), false)
+	var ve *apim.ValueError
+	switch {
+	case err == nil:
+		return types.StringValue(found.file)
+	case errors.Is(err, target.ErrUnsafePath), errors.Is(err, target.ErrTooLarge), errors.As(err, &ve):
+		// Not a host that is not there yet: a home no apply could use,
+		// said now as apply would say it.
+		diags.Append(fileError("Cannot Read the APIM Home", t, found.file, err))
+	}
+	// The host may not exist yet: apply reports any error in full.
+	return types.StringUnknown()
 }
 
 func (r *webSocketInboundResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -199,8 +235,9 @@ func (r *webSocketInboundResource) write(ctx context.Context, planned tfsdk.Plan
 	diags.Append(state.Set(ctx, &plan)...)
 }
 
-// apply makes the endpoint file state the planned port with the offset flag
-// off, recording the values found first so that destroy can restore them.
+// apply makes the endpoint listen on the planned port by the means the
+// home's version has (apim.EndpointPort), recording the values found first
+// so that destroy can restore them.
 func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInboundModel, private privateState, diags *diag.Diagnostics) {
 	t, d := r.hosts.target(plan.SSH)
 	diags.Append(d...)
@@ -209,30 +246,52 @@ func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInb
 	}
 	place, _ := r.hosts.place(plan.SSH)
 	id := plan.id(place)
-	file := filePath(plan.APIMHome.ValueString(), plan.endpoint().File)
-	if !r.hosts.claim(webSocketInboundType, place, file) {
+	home := plan.APIMHome.ValueString()
+	const summary = "Cannot Set the WebSocket Port"
+	if !r.hosts.claim(webSocketInboundType, place, filePath(home, plan.endpoint().File)) {
 		diags.Append(duplicateError(webSocketInboundType, id))
 		return
 	}
-	port := plan.basePort() + plan.Offset.ValueInt64()
-	err := editFile(ctx, t, file, func(doc []byte) ([]byte, error) {
-		if err := recordOriginal(ctx, private, keyInboundOriginals, doc, apim.InboundOriginalsOf); err != nil {
-			return nil, err
-		}
-		return apim.SetInbound(doc, port)
-	})
+	found, err := detectEndpoint(ctx, t, home, plan.endpoint(), false)
 	if err != nil {
-		summary := "Cannot Set the WebSocket Port"
-		if errors.Is(err, fs.ErrNotExist) && plan.Secure.ValueBool() {
-			err = fmt.Errorf("%w (the secure WebSocket endpoint ships with APIM 2.1.0-update11, 2.2.0 and later, not with 2.1.0 GA)", err)
-		}
-		diags.Append(fileError(summary, t, file, err))
+		diags.Append(fileError(summary, t, found.file, err))
 		return
 	}
-	plan.BasePort = types.Int64Value(plan.basePort())
-	plan.Port = types.Int64Value(port)
-	plan.ConfigFile = types.StringValue(file)
+	base, offset := plan.basePort(), plan.Offset.ValueInt64()
+	var warning string
+	err = editFile(ctx, t, found.file, func(doc []byte) ([]byte, error) {
+		if err := recordOriginal(ctx, private, inboundOriginalKey(found.port), doc, found.port.Original); err != nil {
+			return nil, err
+		}
+		out, w, err := found.port.Set(doc, base, offset)
+		warning = w
+		return out, err
+	})
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && plan.Secure.ValueBool() {
+			err = fmt.Errorf("%w (the secure WebSocket endpoint ships with APIM 2.1.0-update11, 2.2.0 and later, not with 2.1.0 GA)", err)
+		} else if errors.Is(err, fs.ErrNotExist) && found.generation3 {
+			err = fmt.Errorf("%w (a control plane or traffic manager opens no WebSocket endpoint: manage the endpoint on the gateway's home)", err)
+		}
+		diags.Append(fileError(summary, t, found.file, err))
+		return
+	}
+	if warning != "" {
+		diags.AddAttributeWarning(path.Root("offset"), "WebSocket Port Follows the Instance's Offset", "On "+t.String()+", "+found.file+": "+warning)
+	}
+	plan.BasePort = types.Int64Value(base)
+	plan.Port = types.Int64Value(base + offset)
+	plan.ConfigFile = types.StringValue(found.file)
 	plan.ID = types.StringValue(id)
+}
+
+// inboundOriginalKey is the private-state key of the originals of the file
+// p edits: the endpoint's XML, or deployment.toml's port key.
+func inboundOriginalKey(p apim.EndpointPort) string {
+	if p.File() == apim.DeploymentTOML {
+		return keyInboundTOMLOriginal
+	}
+	return keyInboundOriginals
 }
 
 func (r *webSocketInboundResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -246,42 +305,30 @@ func (r *webSocketInboundResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	home := state.APIMHome.ValueString()
-	file := filePath(home, state.endpoint().File)
-	doc, err := t.ReadFile(ctx, file)
-	if errors.Is(err, fs.ErrNotExist) {
+	const summary = "Cannot Read the WebSocket Port"
+	found, err := detectEndpoint(ctx, t, state.APIMHome.ValueString(), state.endpoint(), true)
+	if err != nil {
+		resp.Diagnostics.Append(fileError(summary, t, found.file, err))
+		return
+	}
+	if found.doc == nil {
+		// The endpoint's file is gone, and with it the endpoint.
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	var in apim.Inbound
+	err = recordOriginal(ctx, resp.Private, inboundOriginalKey(found.port), found.doc, found.port.Original)
+	var port int64
 	if err == nil {
-		err = recordOriginal(ctx, resp.Private, keyInboundOriginals, doc, apim.InboundOriginalsOf)
-	}
-	if err == nil {
-		in, err = apim.ReadInbound(doc)
+		port, err = found.port.Listening(found.doc, found.instanceOffset)
 	}
 	if err != nil {
-		resp.Diagnostics.Append(fileError("Cannot Read the WebSocket Port", t, file, err))
+		resp.Diagnostics.Append(fileError(summary, t, found.file, err))
 		return
 	}
-	var carbonOffset int64
-	if in.UseOffset {
-		// The runtime adds the instance's offset itself while the flag is on.
-		carbon := filePath(home, apim.CarbonXML)
-		doc, err := t.ReadFile(ctx, carbon)
-		if err == nil {
-			carbonOffset, err = apim.ReadOffset(doc)
-		}
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			resp.Diagnostics.Append(fileError("Cannot Read the Port Offset", t, carbon, err))
-			return
-		}
-	}
-	port := apim.EffectivePort(in.Port, in.UseOffset, carbonOffset)
 	state.BasePort = types.Int64Value(state.basePort())
 	state.Port = types.Int64Value(port)
 	state.Offset = types.Int64Value(port - state.basePort())
-	state.ConfigFile = types.StringValue(file)
+	state.ConfigFile = types.StringValue(found.file)
 	place, _ := r.hosts.place(state.SSH)
 	state.ID = types.StringValue(state.id(place))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -293,21 +340,26 @@ func (r *webSocketInboundResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() || state.OnDestroy.ValueString() == onDestroyKeep {
 		return
 	}
-	var orig apim.InboundOriginals
-	found, diags := loadOriginal(ctx, req.Private, keyInboundOriginals, &orig)
-	resp.Diagnostics.Append(diags...)
-	if !found || resp.Diagnostics.HasError() {
-		return
-	}
 	t, diags := r.hosts.target(state.SSH)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	file := filePath(state.APIMHome.ValueString(), state.endpoint().File)
-	err := editFile(ctx, t, file, func(doc []byte) ([]byte, error) { return apim.RestoreInbound(doc, orig) })
+	const summary = "Cannot Restore the WebSocket Port"
+	found, err := detectEndpoint(ctx, t, state.APIMHome.ValueString(), state.endpoint(), false)
+	if err != nil {
+		resp.Diagnostics.Append(fileError(summary, t, found.file, err))
+		return
+	}
+	var orig json.RawMessage
+	kept, diags := loadOriginal(ctx, req.Private, inboundOriginalKey(found.port), &orig)
+	resp.Diagnostics.Append(diags...)
+	if !kept || resp.Diagnostics.HasError() {
+		return
+	}
+	err = editFile(ctx, t, found.file, func(doc []byte) ([]byte, error) { return found.port.Restore(doc, orig) })
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		resp.Diagnostics.Append(fileError("Cannot Restore the WebSocket Port", t, file, err))
+		resp.Diagnostics.Append(fileError(summary, t, found.file, err))
 	}
 }
 
