@@ -1,5 +1,7 @@
 package apim
 
+import "errors"
+
 // Generation is how an APIM home keeps its port offset, which decides the
 // file the offset is in and how the other files follow it.
 type Generation string
@@ -20,7 +22,17 @@ const (
 	DeploymentTOML = "repository/conf/deployment.toml"
 	ProductTxt     = "updates/product.txt"
 	VersionTxt     = "bin/version.txt"
+	// DeploymentBackup is where the start script's profile optimisation
+	// (profileSetup.sh, run by --optimize -Dprofile=...) moves
+	// deployment.toml before it copies a profile's template over it.
+	DeploymentBackup = "repository/conf/deployment.toml.backup"
 )
+
+// ErrProfileOptimized refuses to edit deployment.toml in a home that the
+// start script has optimised for a profile.
+var ErrProfileOptimized = errors.New("the home was optimised for a profile: the start script, run with --optimize -Dprofile=<profile>, " +
+	"moved deployment.toml to deployment.toml.backup and copied a profile template from repository/resources/conf/deployment-templates/ over it, " +
+	"and it does that again at every start with --optimize unless --skipConfigOptimization is given, undoing any offset written to deployment.toml")
 
 // ConfigFile is the file, relative to the home, that holds the offset.
 func (g Generation) ConfigFile() string {
@@ -60,6 +72,20 @@ type Home struct {
 	Generation   Generation
 	Version      Version // the zero Version when no file says
 	Distribution Distribution
+	// ProfileOptimized says the start script replaced deployment.toml
+	// with a profile's template (DeploymentBackup exists).
+	ProfileOptimized bool
+}
+
+// CheckEditable reports why the provider must not edit the home's
+// deployment.toml, or nil: an edit of a home optimised for a profile is
+// lost at the next start that optimises it again, and the provider cannot
+// tell from the files whether it will be.
+func (h Home) CheckEditable() error {
+	if h.ProfileOptimized {
+		return ErrProfileOptimized
+	}
+	return nil
 }
 
 // HomeFiles is what DetectHome reads: the content of each file, nil when
@@ -79,6 +105,8 @@ type HomeFiles struct {
 	// unset: on 3.x–4.4, where one distribution runs in profiles, it says
 	// which part the instance runs.
 	ServerRole string
+	// HasDeploymentBackup says DeploymentBackup exists.
+	HasDeploymentBackup bool
 }
 
 // DetectHome tells a home's generation, version and distribution from its
@@ -90,6 +118,7 @@ func DetectHome(f HomeFiles) Home {
 	h := Home{Generation: Carbon2, Distribution: AllInOne}
 	if f.HasDeploymentTOML {
 		h.Generation = Deployment3
+		h.ProfileOptimized = f.HasDeploymentBackup
 	}
 	named := false
 	if v, d, ok := parseProductTxt(f.ProductTxt); ok {

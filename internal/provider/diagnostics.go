@@ -42,6 +42,8 @@ func advice(err error) string {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "Check that apim_home is the APIM installation directory on that host."
+	case errors.Is(err, apim.ErrProfileOptimized):
+		return "Nothing was written. Start the instance without --optimize, or with --skipConfigOptimization, so that deployment.toml stays as it is; set the instance's other settings again in deployment.toml if the profile template dropped them; then move deployment.toml.backup out of repository/conf and run Terraform again."
 	case errors.Is(err, target.ErrReplaced):
 		return "Nothing was written. Something replaced the file while the provider was editing it: another tool, an operator, or the account that owns the directory. Find out what did, then run Terraform again."
 	case errors.Is(err, target.ErrInterfered):

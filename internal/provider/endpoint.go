@@ -19,6 +19,9 @@ type endpointRead struct {
 	file string
 	// generation3 says the home has deployment.toml: 3.x or later.
 	generation3 bool
+	// editable is why file must not be edited (apim.Home.CheckEditable),
+	// nil when it may.
+	editable error
 	// doc is the content of file, when read; nil when it does not exist.
 	doc []byte
 	// offsetFile and offsetDoc are the file holding the instance's offset
@@ -37,11 +40,13 @@ type endpointRead struct {
 // A missing file is not an error: a home without deployment.toml is 2.x,
 // one without the template keeps the port in the static file.
 func detectEndpoint(ctx context.Context, t target.Target, home string, e apim.Endpoint, withContent bool) (endpointRead, error) {
-	names := []string{apim.DeploymentTOML, e.Template()}
+	names := []string{apim.DeploymentTOML, e.Template(), apim.DeploymentBackup}
 	if withContent {
 		names = append(names, e.File, apim.CarbonXML)
 	}
 	docs, errs := readFiles(ctx, t, home, names...)
+	// Only whether the backup exists matters (apim.Home.CheckEditable).
+	hasBackup := errs[2] == nil || errors.Is(errs[2], fs.ErrPermission)
 	for i := range 2 {
 		if errs[i] != nil && !errors.Is(errs[i], fs.ErrNotExist) {
 			return endpointRead{file: filePath(home, names[i])}, errs[i]
@@ -53,10 +58,13 @@ func detectEndpoint(ctx context.Context, t target.Target, home string, e apim.En
 		return endpointRead{file: filePath(home, e.Template())}, err
 	}
 	r := endpointRead{port: port, file: filePath(home, port.File()), generation3: toml != nil}
+	if port.File() == apim.DeploymentTOML {
+		r.editable = apim.Home{ProfileOptimized: hasBackup}.CheckEditable()
+	}
 	if !withContent {
 		return r, nil
 	}
-	r.offsetFile, r.offsetDoc, r.offsetErr, r.readOffset = filePath(home, apim.CarbonXML), docs[3], errs[3], apim.ReadOffset
+	r.offsetFile, r.offsetDoc, r.offsetErr, r.readOffset = filePath(home, apim.CarbonXML), docs[4], errs[4], apim.ReadOffset
 	if toml != nil {
 		r.offsetFile, r.offsetDoc, r.offsetErr, r.readOffset = filePath(home, apim.DeploymentTOML), toml, nil, apim.ReadTOMLOffset
 	}
@@ -64,10 +72,10 @@ func detectEndpoint(ctx context.Context, t target.Target, home string, e apim.En
 		r.doc = toml
 		return r, nil
 	}
-	if errs[2] != nil && !errors.Is(errs[2], fs.ErrNotExist) {
-		return r, errs[2]
+	if errs[3] != nil && !errors.Is(errs[3], fs.ErrNotExist) {
+		return r, errs[3]
 	}
-	r.doc = docs[2]
+	r.doc = docs[3]
 	return r, nil
 }
 

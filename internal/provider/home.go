@@ -32,7 +32,13 @@ type homeRead struct {
 // deployment.toml sets that is not a port) is returned; configFile then
 // names the file concerned when it is known.
 func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, error) {
-	docs, errs := readFiles(ctx, t, dir, apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML)
+	docs, errs := readFiles(ctx, t, dir, apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML, apim.DeploymentBackup)
+	// Only whether the backup exists matters; a file the login user may
+	// not read does.
+	hasBackup := errs[4] == nil || errors.Is(errs[4], fs.ErrPermission)
+	if hasBackup || errors.Is(errs[4], fs.ErrNotExist) {
+		errs[4] = nil
+	}
 	for i, err := range errs {
 		switch {
 		case err == nil:
@@ -42,7 +48,7 @@ func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, err
 			return homeRead{}, err
 		}
 	}
-	f := apim.HomeFiles{HasDeploymentTOML: docs[0] != nil, ProductTxt: docs[1], VersionTxt: docs[2], CarbonXML: docs[3]}
+	f := apim.HomeFiles{HasDeploymentTOML: docs[0] != nil, ProductTxt: docs[1], VersionTxt: docs[2], CarbonXML: docs[3], HasDeploymentBackup: hasBackup}
 	if f.HasDeploymentTOML {
 		f.ServerRole = apim.ServerRole(docs[0])
 	}

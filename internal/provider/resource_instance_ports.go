@@ -206,9 +206,15 @@ func (r *instancePortsResource) planHome(ctx context.Context, plan instancePorts
 	}
 	home := plan.APIMHome.ValueString()
 	found, err := detectHome(ctx, t, home)
+	if err == nil {
+		err = found.home.CheckEditable()
+	}
 	switch {
 	case err == nil:
 		return found.home, found.bases, true
+	case errors.Is(err, apim.ErrProfileOptimized):
+		*diags = append(*diags, fileError("Cannot Manage the APIM Home", t, filePath(home, apim.DeploymentBackup), err))
+		return apim.Home{}, nil, false
 	case errors.Is(err, target.ErrUnsafePath), errors.Is(err, target.ErrTooLarge):
 		// Not a host that is not there yet: a home no apply could use.
 		// Said now, as apply would say it; and a value known at plan
@@ -317,6 +323,10 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	}
 	if err != nil {
 		diags.Append(fileError("Cannot Set the Port Offset", t, orFile(found.configFile, filePath(home, apim.CarbonXML)), err))
+		return diags
+	}
+	if err := found.home.CheckEditable(); err != nil {
+		diags.Append(fileError("Cannot Set the Port Offset", t, filePath(home, apim.DeploymentBackup), err))
 		return diags
 	}
 	config := found.configFile

@@ -231,6 +231,7 @@ func TestInstancePortsTOML_badInput(t *testing.T) {
 		{"negative", "#offset=0\n", "offset = -1\n", "not a whole number from 0 to 54424"},
 		{"too large", "#offset=0\n", "offset = 99999999999\n", "not a whole number from 0 to 54424"},
 		{"an array", "#offset=0\n", "offset = [1]\n", "not a whole number from 0 to 54424"},
+		{"key twice", "#offset=0\n", "offset = 1\noffset = 2\n", "defined twice, at line 4"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			home := newDistHome(t, distFixtures[2])
@@ -360,5 +361,50 @@ func TestInstancePortsTOML_bases(t *testing.T) {
 	})
 	if !bytes.Equal(readFile(t, badToml), badDoc) {
 		t.Fatalf("%s was changed", badToml)
+	}
+}
+
+// TestInstancePortsTOML_refusedHomes: homes whose deployment.toml the
+// provider must not edit are refused with a diagnostic naming the file and
+// what to do, and nothing in them changes: a directory where the file
+// should be, and a home the start script optimised for a profile (it moved
+// deployment.toml to deployment.toml.backup and copied the profile's
+// template over it, and does that again at every start with --optimize).
+func TestInstancePortsTOML_refusedHomes(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setUp func(t *testing.T, home string)
+		want  []string
+	}{
+		{"deployment.toml is a directory", func(t *testing.T, home string) {
+			toml := filepath.Join(home, apim.DeploymentTOML)
+			if err := os.Remove(toml); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Mkdir(toml, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{apim.DeploymentTOML, "not a regular file"}},
+		{"optimised for a profile", func(t *testing.T, home string) {
+			toml := filepath.Join(home, apim.DeploymentTOML)
+			copyFile(t, toml, filepath.Join(home, apim.DeploymentBackup))
+			copyFile(t, filepath.Join(fixtures, "apim-4.2.0/repository/resources/conf/deployment-templates/gateway-worker.toml"), toml)
+		}, []string{apim.DeploymentBackup, "optimised for a profile", "--skipConfigOptimization", "Nothing was written"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			home := newDistHome(t, distFixtures[2])
+			tc.setUp(t, home)
+			before := allFiles(t, home)
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:      instancePortsConfig(home, 3, ""),
+					ExpectError: diagText(tc.want...),
+				}},
+			})
+			if err := expectAllFiles(before, nil); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

@@ -199,10 +199,15 @@ func (r *webSocketInboundResource) planConfigFile(ctx context.Context, plan webS
 		return types.StringUnknown()
 	}
 	found, err := detectEndpoint(ctx, t, plan.APIMHome.ValueString(), plan.endpoint(), false)
+	if err == nil {
+		err = found.editable
+	}
 	var ve *apim.ValueError
 	switch {
 	case err == nil:
 		return types.StringValue(found.file)
+	case errors.Is(err, apim.ErrProfileOptimized):
+		diags.Append(fileError("Cannot Manage the APIM Home", t, filePath(plan.APIMHome.ValueString(), apim.DeploymentBackup), err))
 	case errors.Is(err, target.ErrUnsafePath), errors.Is(err, target.ErrTooLarge), errors.As(err, &ve):
 		// Not a host that is not there yet: a home no apply could use,
 		// said now as apply would say it.
@@ -255,6 +260,10 @@ func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInb
 	found, err := detectEndpoint(ctx, t, home, plan.endpoint(), false)
 	if err != nil {
 		diags.Append(fileError(summary, t, found.file, err))
+		return
+	}
+	if found.editable != nil {
+		diags.Append(fileError(summary, t, filePath(home, apim.DeploymentBackup), found.editable))
 		return
 	}
 	base, offset := plan.basePort(), plan.Offset.ValueInt64()

@@ -254,3 +254,23 @@ func TestWebSocketInboundTOML_badTemplate(t *testing.T) {
 		CheckDestroy: func(*terraform.State) error { return expectAllFiles(before, nil) },
 	})
 }
+
+// TestWebSocketInboundTOML_profileOptimized: a templated endpoint of a home
+// the start script optimised for a profile is refused as apim_instance_ports
+// refuses it: its deployment.toml is replaced again at every start with
+// --optimize, so an edit of it would not last.
+func TestWebSocketInboundTOML_profileOptimized(t *testing.T) {
+	home := newDistHome(t, distFixtures[2])
+	toml := filepath.Join(home, apim.DeploymentTOML)
+	copyFile(t, toml, filepath.Join(home, apim.DeploymentBackup))
+	copyFile(t, filepath.Join(fixtures, "apim-4.2.0/repository/resources/conf/deployment-templates/gateway-worker.toml"), toml)
+	before := allFiles(t, home)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:      webSocketConfig(home, 3, "base_port = 9100"),
+			ExpectError: diagText(apim.DeploymentBackup, "optimised for a profile", "Nothing was written"),
+		}},
+		CheckDestroy: func(*terraform.State) error { return expectAllFiles(before, nil) },
+	})
+}
