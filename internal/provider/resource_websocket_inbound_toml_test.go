@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/portoffset/terraform-provider-apim/internal/apim"
+	"github.com/portoffset/terraform-provider-apim/internal/sshtest"
 )
 
 // The endpoints of the 3.x/4.x fixtures and where each keeps its port, by
@@ -270,6 +271,71 @@ func TestWebSocketInboundTOML_profileOptimized(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:      webSocketConfig(home, 3, "base_port = 9100"),
 			ExpectError: diagText(apim.DeploymentBackup, "optimised for a profile", "Nothing was written"),
+		}},
+		CheckDestroy: func(*terraform.State) error { return expectAllFiles(before, nil) },
+	})
+}
+
+// TestSSHWebSocketInboundTOML: a 4.0.0 home on a host reached over SSH,
+// owned by the login user, at [server] offset 2: the static ws file is made
+// to state 9101 with the flag off, the templated wss endpoint with base 8100
+// gets [apim.wss] port = 8100 in deployment.toml (its generated XML left
+// alone), the plan after is empty, and destroy gives every byte back.
+func TestSSHWebSocketInboundTOML(t *testing.T) {
+	login := sshtest.EnsureUsers(t).Login
+	key := sshtest.NewKey(t)
+	srv := sshtest.Start(t, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}})
+	home := filepath.Join(sshtest.TempDir(t), "apim-4.0.0")
+	local := newDistHome(t, distFixtures[1])
+	toml := filepath.Join(local, apim.DeploymentTOML)
+	writeFile(t, toml, withTOMLOffset(t, readFile(t, toml), "2"))
+	if err := os.CopyFS(home, os.DirFS(local)); err != nil {
+		t.Fatal(err)
+	}
+	chownTree(t, home, login.UID, login.GID, 0o755, 0o644)
+	before := allFiles(t, home)
+	ws := filepath.Join(home, apim.WebSocket.File)
+	toml = filepath.Join(home, apim.DeploymentTOML)
+	applied := map[string][]byte{
+		ws:   replaceOnce(t, replaceOnce(t, before[ws], wsPort(9099), wsPort(9101)), useOffsetTrue, useOffsetFalse),
+		toml: append(append([]byte{}, before[toml]...), "\n\n[apim.wss]\nport = 8100"...), // the file has no final newline, and keeps having none
+	}
+	endpoint := func(name string, secure bool, base string) string {
+		return fmt.Sprintf(`
+resource "apim_websocket_inbound" %q {
+  apim_home = %q
+  offset    = 2
+  secure    = %t
+  %s
+  ssh = {
+    host = %q
+    port = %d
+  }
+}
+`, name, home, secure, base, srv.Host(), srv.Port())
+	}
+	config := providerSSH(
+		hclAttr("user", login.Name),
+		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
+		hclAttr("known_hosts_file", sshtest.WriteFile(t, "known_hosts", srv.KnownHostsLine()+"\n")),
+		hclAttr("agent", false),
+	) + endpoint("ws", false, "") + endpoint("wss", true, "base_port = 8100")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue("apim_websocket_inbound.ws", tfjsonpath.New("config_file"), knownvalue.StringExact(ws)),
+				plancheck.ExpectKnownValue("apim_websocket_inbound.wss", tfjsonpath.New("config_file"), knownvalue.StringExact(toml)),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("apim_websocket_inbound.ws", "port", "9101"),
+				resource.TestCheckResourceAttr("apim_websocket_inbound.wss", "port", "8102"),
+				func(*terraform.State) error { return expectAllFiles(before, applied) },
+			),
+		}, {
+			Config:   config,
+			PlanOnly: true,
 		}},
 		CheckDestroy: func(*terraform.State) error { return expectAllFiles(before, nil) },
 	})
