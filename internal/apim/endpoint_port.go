@@ -18,8 +18,7 @@ import (
 // template at every start (ws from 4.1, wss from 3.1), the template adding
 // [server] offset at runtime.
 type EndpointPort interface {
-	// File is the file that holds the port, relative to the APIM home.
-	File() string
+	Setting
 	// Listening returns the port the endpoint listens on, from the content
 	// of File; instanceOffset is asked for the instance's offset only
 	// where it is in another file and the runtime adds it.
@@ -29,11 +28,6 @@ type EndpointPort interface {
 	// itself when it already does. warning, when not "", says what the
 	// operator should know about the result.
 	Set(doc []byte, basePort, offset int64) (out []byte, warning string, err error)
-	// Original records the managed values as they stand in doc, as JSON
-	// for Restore.
-	Original(doc []byte) (json.RawMessage, error)
-	// Restore puts the managed values back as Original recorded them.
-	Restore(doc []byte, original json.RawMessage) ([]byte, error)
 }
 
 // EndpointPortOf returns where a home keeps e's port. hasDeploymentTOML
@@ -83,6 +77,7 @@ func offsetFlag(doc []byte) (bool, error) {
 // made to state the real port with ws.use.port.offset off.
 type staticEndpointPort struct{ e Endpoint }
 
+func (s staticEndpointPort) Name() string { return "inbound_originals" }
 func (s staticEndpointPort) File() string { return s.e.File }
 
 func (s staticEndpointPort) Listening(doc []byte, instanceOffset func() (int64, error)) (int64, error) {
@@ -103,19 +98,11 @@ func (s staticEndpointPort) Set(doc []byte, basePort, offset int64) ([]byte, str
 }
 
 func (s staticEndpointPort) Original(doc []byte) (json.RawMessage, error) {
-	orig, err := InboundOriginalsOf(doc)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(orig)
+	return originalJSON(doc, InboundOriginalsOf)
 }
 
 func (s staticEndpointPort) Restore(doc []byte, original json.RawMessage) ([]byte, error) {
-	var orig InboundOriginals
-	if err := json.Unmarshal(original, &orig); err != nil {
-		return nil, err
-	}
-	return RestoreInbound(doc, orig)
+	return restoreJSON(doc, original, RestoreInbound)
 }
 
 // templatedEndpointPort is an endpoint whose file the config mapper renders
@@ -127,6 +114,7 @@ type templatedEndpointPort struct {
 	useOffset bool
 }
 
+func (t templatedEndpointPort) Name() string { return "inbound_toml_original" }
 func (t templatedEndpointPort) File() string { return DeploymentTOML }
 
 // configured is the port the key sets, the shipped default when absent.
@@ -191,17 +179,9 @@ func (t templatedEndpointPort) Set(doc []byte, basePort, offset int64) ([]byte, 
 }
 
 func (t templatedEndpointPort) Original(doc []byte) (json.RawMessage, error) {
-	orig, err := tomledit.OriginalOf(doc, t.e.PortKey)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(orig)
+	return originalJSON(doc, func(doc []byte) (tomledit.Original, error) { return tomledit.OriginalOf(doc, t.e.PortKey) })
 }
 
 func (t templatedEndpointPort) Restore(doc []byte, original json.RawMessage) ([]byte, error) {
-	var orig tomledit.Original
-	if err := json.Unmarshal(original, &orig); err != nil {
-		return nil, err
-	}
-	return tomledit.Restore(doc, t.e.PortKey, orig)
+	return restoreJSON(doc, original, func(doc []byte, o tomledit.Original) ([]byte, error) { return tomledit.Restore(doc, t.e.PortKey, o) })
 }

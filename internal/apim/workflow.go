@@ -1,6 +1,7 @@
 package apim
 
 import (
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strconv"
@@ -90,4 +91,19 @@ func RestoreWorkflowCallback(doc []byte, orig Original) ([]byte, error) {
 		return doc, err
 	}
 	return xmledit.Replace(doc, v, orig.Raw), nil
+}
+
+// WorkflowCallback is the callback URL of WorkflowCallbackService.xml as a
+// Setting, for its original and its restore.
+var WorkflowCallback Setting = workflowCallback{}
+
+type workflowCallback struct{}
+
+func (workflowCallback) Name() string { return "workflow_callback_original" }
+func (workflowCallback) File() string { return WorkflowCallbackService }
+func (workflowCallback) Original(doc []byte) (json.RawMessage, error) {
+	return originalJSON(doc, WorkflowCallbackOriginal)
+}
+func (workflowCallback) Restore(doc []byte, original json.RawMessage) ([]byte, error) {
+	return restoreJSON(doc, original, RestoreWorkflowCallback)
 }

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"path"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -13,6 +15,9 @@ import (
 func filePath(home, rel string) string {
 	return path.Join(home, rel)
 }
+
+// isNotExist reports an error that says the file is not there.
+func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 
 // editFile lets edit compute the new content of file and has the target
 // replace exactly the file it read when the content changed, all under the

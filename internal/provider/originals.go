@@ -25,11 +25,6 @@ const (
 	// and later), a tomledit.Original.
 	keyTOMLOffsetOriginal = "toml_offset_original"
 	keyWorkflowOriginal   = "workflow_callback_original"
-	keyInboundOriginals   = "inbound_originals"
-	// keyInboundTOMLOriginal is the deployment.toml key ([apim.ws] port,
-	// [apim.wss] port) of an endpoint rendered from a template, a
-	// tomledit.Original.
-	keyInboundTOMLOriginal = "inbound_toml_original"
 )
 
 // loadOriginal reads one original into v; found is false when none is kept.

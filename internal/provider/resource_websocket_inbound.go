@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -269,7 +268,7 @@ func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInb
 	base, offset := plan.basePort(), plan.Offset.ValueInt64()
 	var warning string
 	err = editFile(ctx, t, found.file, func(doc []byte) ([]byte, error) {
-		if err := recordOriginal(ctx, private, inboundOriginalKey(found.port), doc, found.port.Original); err != nil {
+		if err := recordSetting(ctx, private, found.port, doc); err != nil {
 			return nil, err
 		}
 		out, w, err := found.port.Set(doc, base, offset)
@@ -294,15 +293,6 @@ func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInb
 	plan.ID = types.StringValue(id)
 }
 
-// inboundOriginalKey is the private-state key of the originals of the file
-// p edits: the endpoint's XML, or deployment.toml's port key.
-func inboundOriginalKey(p apim.EndpointPort) string {
-	if p.File() == apim.DeploymentTOML {
-		return keyInboundTOMLOriginal
-	}
-	return keyInboundOriginals
-}
-
 func (r *webSocketInboundResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state webSocketInboundModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -325,7 +315,7 @@ func (r *webSocketInboundResource) Read(ctx context.Context, req resource.ReadRe
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	err = recordOriginal(ctx, resp.Private, inboundOriginalKey(found.port), found.doc, found.port.Original)
+	err = recordSetting(ctx, resp.Private, found.port, found.doc)
 	var port int64
 	if err == nil {
 		port, err = found.port.Listening(found.doc, found.instanceOffset)
@@ -360,16 +350,7 @@ func (r *webSocketInboundResource) Delete(ctx context.Context, req resource.Dele
 		resp.Diagnostics.Append(fileError(summary, t, found.file, err))
 		return
 	}
-	var orig json.RawMessage
-	kept, diags := loadOriginal(ctx, req.Private, inboundOriginalKey(found.port), &orig)
-	resp.Diagnostics.Append(diags...)
-	if !kept || resp.Diagnostics.HasError() {
-		return
-	}
-	err = editFile(ctx, t, found.file, func(doc []byte) ([]byte, error) { return found.port.Restore(doc, orig) })
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		resp.Diagnostics.Append(fileError(summary, t, found.file, err))
-	}
+	resp.Diagnostics.Append(restoreSetting(ctx, t, req.Private, found.file, found.port, summary, isNotExist)...)
 }
 
 func (r *webSocketInboundResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
