@@ -245,7 +245,7 @@ func (r *instancePortsResource) planWorkflowURL(ctx context.Context, plan instan
 		if state.WorkflowCallbackURL.IsNull() {
 			return types.StringNull()
 		}
-		url, _ := apim.WorkflowCallbackURL(state.WorkflowCallbackURL.ValueString(), httpsPort)
+		url, _ := apim.LocalURL(state.WorkflowCallbackURL.ValueString(), httpsPort)
 		return types.StringValue(url)
 	}
 	if !placeKnown || plan.APIMHome.IsUnknown() {
@@ -267,7 +267,7 @@ func (r *instancePortsResource) planWorkflowURL(ctx context.Context, plan instan
 		// Apply reports the error with its full diagnostic.
 		return types.StringUnknown()
 	}
-	if url, managed := apim.WorkflowCallbackURL(uri, httpsPort); managed {
+	if url, managed := apim.LocalURL(uri, httpsPort); managed {
 		return types.StringValue(url)
 	}
 	return types.StringNull()
@@ -478,7 +478,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 			resp.Diagnostics.Append(fileError("Cannot Read the Workflow Callback URL", t, workflow, err))
 			return
 		default:
-			if _, managed := apim.WorkflowCallbackURL(uri, 0); managed {
+			if _, managed := apim.LocalURL(uri, 0); managed {
 				state.WorkflowCallbackURL = types.StringValue(uri)
 			}
 		}
