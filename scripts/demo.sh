@@ -9,7 +9,8 @@
 #     of the shipped files (testdata/wso2/apim-2.1.0 and apim-4.2.0,
 #     provenance in testdata/wso2/SOURCES.md);
 #  3. applies examples/quickstart to them (2.1.0: offset 2 in carbon.xml, the
-#     ws endpoint following; 4.2.0: offset 3 in deployment.toml), prints the
+#     ws endpoint following; 4.2.0: offset 3 in deployment.toml, its gateway
+#     URLs following), prints the
 #     computed ports and the changed lines of each file;
 #  4. edits carbon.xml by hand and shows that `terraform plan` catches it,
 #     repairs it with `terraform apply` and shows the plan is empty again;
@@ -125,11 +126,12 @@ show_diff() { # file, expected number of changed lines
 show_diff "$carbon" 1
 show_diff "$inbound" 2
 show_diff "$workflow" 1
-echo "the 4.2.0 home: deployment.toml, the shipped #offset=0 line uncommented in place"
+echo "the 4.2.0 home: deployment.toml, the shipped #offset=0 line uncommented in place and the four gateway URLs' ports"
 out4="$(diff "$fixtures4/$toml" "$home4/$toml" || true)"
 printf '%s\n' "$out4" | sed 's/^/  /'
-[ "$(printf '%s\n' "$out4" | grep -c '^[<>]')" = "2" ] || fail "deployment.toml: more than the offset line changed"
+[ "$(printf '%s\n' "$out4" | grep -c '^[<>]')" = "10" ] || fail "deployment.toml: more than the offset line and the gateway URLs changed"
 grep -q '^offset=3$' "$home4/$toml" || fail "deployment.toml does not say offset=3"
+grep -q '^ws_endpoint = "ws://localhost:9102"$' "$home4/$toml" || fail "deployment.toml: ws_endpoint is not at port 9102"
 [ ! -e "$home4/$carbon" ] || fail "carbon.xml appeared in the 4.2.0 home"
 grep -q '<Offset>2</Offset>' "$home/$carbon" || fail "carbon.xml does not say <Offset>2</Offset>"
 grep -q '<parameter name="inbound.ws.port">9101</parameter>' "$home/$inbound" || fail "inbound.ws.port is not 9101"

@@ -105,7 +105,7 @@ func TestCheckOffset(t *testing.T) {
 	}
 }
 
-func TestWorkflowCallbackURL(t *testing.T) {
+func TestLocalURL(t *testing.T) {
 	const shipped = "https://localhost:9443/store/site/blocks/workflow/workflow-listener/ajax/workflow-listener.jag"
 	for _, tc := range []struct {
 		uri     string
@@ -121,7 +121,7 @@ func TestWorkflowCallbackURL(t *testing.T) {
 		{"not a url", 9445, "", false},
 		{"", 9445, "", false},
 	} {
-		got, managed := WorkflowCallbackURL(tc.uri, tc.port)
+		got, managed := LocalURL(tc.uri, tc.port)
 		if got != tc.want || managed != tc.managed {
 			t.Errorf("%q: got (%q, %v), want (%q, %v)", tc.uri, got, managed, tc.want, tc.managed)
 		}

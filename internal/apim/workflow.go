@@ -3,34 +3,9 @@ package apim
 import (
 	"encoding/json"
 	"errors"
-	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/portoffset/terraform-provider-apim/internal/xmledit"
 )
-
-// WorkflowCallbackURL returns uri with its port set to port, and whether the
-// provider manages it at all: only an absolute URL pointing at the instance
-// itself (host localhost or 127.0.0.1, the shipped form) follows the
-// instance's HTTPS port; a URL naming another host is left alone. Only the
-// authority changes; the rest of uri is kept as written, never re-encoded.
-func WorkflowCallbackURL(uri string, port int64) (string, bool) {
-	u, err := url.Parse(uri)
-	if err != nil || u.Host == "" || u.User != nil {
-		return "", false
-	}
-	host := u.Hostname()
-	if host != "localhost" && host != "127.0.0.1" {
-		return "", false
-	}
-	start := strings.Index(uri, "://") + len("://")
-	end := start + len(u.Host)
-	if start < len("://") || end > len(uri) || uri[start:end] != u.Host {
-		return "", false
-	}
-	return uri[:start] + host + ":" + strconv.FormatInt(port, 10) + uri[end:], true
-}
 
 // workflowShapes are where a WorkflowCallbackService.xml keeps its
 // callback URL: <address uri> (2.x), <http uri-template> (3.0 to 4.1).
@@ -71,7 +46,7 @@ func SetWorkflowCallback(doc []byte, port int64) (out []byte, url string, manage
 	if err != nil {
 		return nil, "", false, err
 	}
-	url, managed = WorkflowCallbackURL(v.Text, port)
+	url, managed = LocalURL(v.Text, port)
 	if !managed || url == v.Text {
 		return doc, url, managed, nil
 	}

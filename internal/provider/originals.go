@@ -25,6 +25,10 @@ const (
 	// and later), a tomledit.Original.
 	keyTOMLOffsetOriginal = "toml_offset_original"
 	keyWorkflowOriginal   = "workflow_callback_original"
+	// keyGatewayURLOriginals are the gateway URLs of deployment.toml, a
+	// map from where each is (as gateway_urls keys it) to its
+	// tomledit.Original.
+	keyGatewayURLOriginals = "gateway_url_originals"
 )
 
 // loadOriginal reads one original into v; found is false when none is kept.
@@ -59,6 +63,40 @@ func recordOriginal[T any](ctx context.Context, p privateState, key string, doc 
 		return err
 	}
 	b, err := json.Marshal(orig)
+	if err != nil {
+		return err
+	}
+	if diags := p.SetKey(ctx, key, b); diags.HasError() {
+		return errors.New(diagSummary(diags))
+	}
+	return nil
+}
+
+// recordOriginals is recordOriginal for managed values kept together as one
+// map: each value originalsOf finds in doc without an original kept gets
+// the one it has now, so that a value first seen later (a gateway
+// environment added by hand) is restored too, and one seen before keeps its
+// first. doc is parsed every time, to find the values seen later.
+func recordOriginals[T any](ctx context.Context, p privateState, key string, doc []byte, originalsOf func([]byte) (map[string]T, error)) error {
+	kept := map[string]T{}
+	if _, diags := loadOriginal(ctx, p, key, &kept); diags.HasError() {
+		return errors.New(diagSummary(diags))
+	}
+	found, err := originalsOf(doc)
+	if err != nil {
+		return err
+	}
+	added := false
+	for k, orig := range found {
+		if _, ok := kept[k]; !ok {
+			kept[k] = orig
+			added = true
+		}
+	}
+	if !added {
+		return nil
+	}
+	b, err := json.Marshal(kept)
 	if err != nil {
 		return err
 	}

@@ -43,12 +43,14 @@ type instancePortsModel struct {
 	APIMHome               types.String `tfsdk:"apim_home"`
 	Offset                 types.Int64  `tfsdk:"offset"`
 	ManageWorkflowCallback types.Bool   `tfsdk:"manage_workflow_callback"`
+	ManageGatewayURLs      types.Bool   `tfsdk:"manage_gateway_urls"`
 	OnDestroy              types.String `tfsdk:"on_destroy"`
 	SSH                    types.Object `tfsdk:"ssh"`
 	ConfigFile             types.String `tfsdk:"config_file"`
 	APIMVersion            types.String `tfsdk:"apim_version"`
 	Distribution           types.String `tfsdk:"distribution"`
 	WorkflowCallbackURL    types.String `tfsdk:"workflow_callback_url"`
+	GatewayURLs            types.Map    `tfsdk:"gateway_urls"`
 	Ports                  types.Object `tfsdk:"ports"`
 }
 
@@ -74,7 +76,7 @@ func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaReque
 	}
 	h := apim.Highest()
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The port offset of one WSO2 API Manager instance, which moves every port the instance opens: `[server] offset` in `repository/conf/deployment.toml` on APIM 3.x and 4.x, `<Server><Ports><Offset>` in `repository/conf/carbon.xml` on 2.x; the resource tells which from the home's files. On 2.x it also keeps the workflow callback URL that APIM 2.1.0 hard-codes to port 9443 in step. Every shifted port is known at plan time whenever the home can be read then, so load-balancer resources in the same configuration can use them.",
+		MarkdownDescription: "The port offset of one WSO2 API Manager instance, which moves every port the instance opens: `[server] offset` in `repository/conf/deployment.toml` on APIM 3.x and 4.x, `<Server><Ports><Offset>` in `repository/conf/carbon.xml` on 2.x; the resource tells which from the home's files. On 2.x it also keeps the workflow callback URL that APIM 2.1.0 hard-codes to port 9443 in step, on 3.x and 4.x the gateway's WebSocket and WebSub URLs in deployment.toml (`manage_gateway_urls`). Every shifted port is known at plan time whenever the home can be read then, so load-balancer resources in the same configuration can use them.",
 		Attributes: map[string]schema.Attribute{
 			"id":        idAttribute("The APIM home for local files, `ssh://host:port/apim/home` for a remote host."),
 			"apim_home": apimHomeAttribute(),
@@ -90,6 +92,14 @@ func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaReque
 				Default:  booldefault.StaticBool(true),
 				MarkdownDescription: "Whether to keep the port of the workflow callback URL in `" + apim.WorkflowCallbackService + "` equal to `ports.servlet_https` (default: `true`). " +
 					"APIM 2.x hard-codes `https://localhost:9443/store/...` there (in `<address uri>`), APIM 3.0 to 4.1 `https://localhost:9443/api/am/admin/...` (in `<http uri-template>`), and the offset does not move it. Only a URL whose host is `localhost` or `127.0.0.1` is changed; a missing file (4.2 and later ship none) or one that keeps its URL elsewhere is left alone.",
+			},
+			"manage_gateway_urls": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "Whether to keep the ports of the gateway URLs in `[[apim.gateway.environment]]` of `repository/conf/deployment.toml` equal to the instance's own (default: `true`; `true` or `false`): `ws_endpoint` follows `ports.websocket`, `wss_endpoint` `ports.websocket_secure`, `websub_event_receiver_http_endpoint` `ports.webhook_http` and `websub_event_receiver_https_endpoint` `ports.webhook_https`, in every entry. " +
+					"APIM 3.x and 4.x ship them as literals (`ws://localhost:9099`, ...) that the offset does not move, so the Developer Portal would show ports nobody listens on. Only a URL whose host is `localhost` or `127.0.0.1` and whose port is a literal number is changed, and only where the instance opens that port: a URL naming another host (a load balancer), a placeholder port or a missing key is left alone, and so is every URL of a control plane or traffic manager, where these URLs name a separate gateway and must carry that gateway's ports, which this resource does not know. APIM 2.x has no deployment.toml and is left alone. " +
+					"Turning it to `false` puts the URLs back as they were first found.",
 			},
 			"on_destroy": onDestroyAttribute(),
 			"ssh":        sshResourceAttribute(),
@@ -109,6 +119,11 @@ func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaReque
 			"workflow_callback_url": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The workflow callback URL the instance uses, with its port managed; null when `manage_workflow_callback` is `false`, the file does not exist, or the URL names another host.",
+			},
+			"gateway_urls": schema.MapAttribute{
+				Computed:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "The gateway URLs `manage_gateway_urls` keeps in step, as deployment.toml holds them, keyed by where they are: `apim.gateway.environment[<entry, from 0>].<key>`, such as `apim.gateway.environment[0].ws_endpoint` = `ws://localhost:9102`. Known at plan time whenever the home can be read then; empty when none is managed (a control plane, a gateway or traffic manager distribution without an environment); null when `manage_gateway_urls` is `false` or the home is APIM 2.x.",
 			},
 			"ports": schema.SingleNestedAttribute{
 				Computed:            true,
@@ -159,14 +174,18 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !plan.APIMHome.IsUnknown() && placeKnown {
 		plan.ID = types.StringValue(instanceID(place, plan.APIMHome.ValueString()))
 	}
-	home, bases, homeKnown := r.planHome(ctx, plan, state, placeKnown, &resp.Diagnostics)
+	found, homeKnown := r.planHome(ctx, plan, state, placeKnown, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	home, bases := found.home, found.bases
 	if homeKnown {
 		plan.ConfigFile = types.StringValue(filePath(plan.APIMHome.ValueString(), home.Generation.ConfigFile()))
 		plan.APIMVersion = versionValue(home)
 		plan.Distribution = types.StringValue(string(home.Distribution))
+	}
+	if plan.ManageGatewayURLs.Equal(types.BoolValue(false)) {
+		plan.GatewayURLs = types.MapNull(types.StringType)
 	}
 	if plan.Offset.IsUnknown() || !homeKnown {
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -179,30 +198,31 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 	plan.Ports = portsValue(home, plan.Offset.ValueInt64(), bases)
 	if placeKnown && !plan.ConfigFile.IsUnknown() &&
 		!r.hosts.claimPlan(instancePortsType, place, plan.ConfigFile.ValueString(),
-			fmt.Sprint(plan.Offset.ValueInt64(), plan.ManageWorkflowCallback.ValueBool())) {
+			fmt.Sprint(plan.Offset.ValueInt64(), plan.ManageWorkflowCallback.ValueBool(), plan.ManageGatewayURLs.ValueBool())) {
 		resp.Diagnostics.Append(duplicateError(instancePortsType, instanceID(place, plan.APIMHome.ValueString())))
 		return
 	}
-	plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown,
-		apim.ShiftedOn(home, plan.Offset.ValueInt64(), bases)["servlet_https"])
+	shifted := apim.ShiftedOn(home, plan.Offset.ValueInt64(), bases)
+	plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown, shifted["servlet_https"])
+	plan.GatewayURLs = r.planGatewayURLs(ctx, plan, state, placeKnown, found, shifted)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
 // planHome is what the planned instance's home is: as the state records it
-// when the resource stays the same instance, else read from the home now,
-// the one read a plan makes for a new resource. known is false when the
-// home cannot be read at plan time (the host does not exist yet): the
-// values that depend on it stay unknown, never guessed.
-func (r *instancePortsResource) planHome(ctx context.Context, plan instancePortsModel, state *instancePortsModel, placeKnown bool, diags *diag.Diagnostics) (apim.Home, map[string]int64, bool) {
+// when the resource stays the same instance (configDoc is then nil), else
+// read from the home now, the one read a plan makes for a new resource.
+// known is false when the home cannot be read at plan time (the host does
+// not exist yet): the values that depend on it stay unknown, never guessed.
+func (r *instancePortsResource) planHome(ctx context.Context, plan instancePortsModel, state *instancePortsModel, placeKnown bool, diags *diag.Diagnostics) (homeRead, bool) {
 	if state != nil && !state.ConfigFile.IsNull() && state.APIMHome.Equal(plan.APIMHome) && !r.hosts.moved(state.SSH, plan.SSH) {
-		return homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution), basesOfState(state.Ports, state.Offset), true
+		return homeRead{home: homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution), bases: basesOfState(state.Ports, state.Offset)}, true
 	}
 	if !placeKnown || plan.APIMHome.IsUnknown() {
-		return apim.Home{}, nil, false
+		return homeRead{}, false
 	}
 	t, targetDiags := r.hosts.target(plan.SSH)
 	if targetDiags.HasError() {
-		return apim.Home{}, nil, false
+		return homeRead{}, false
 	}
 	home := plan.APIMHome.ValueString()
 	found, err := detectHome(ctx, t, home)
@@ -211,20 +231,20 @@ func (r *instancePortsResource) planHome(ctx context.Context, plan instancePorts
 	}
 	switch {
 	case err == nil:
-		return found.home, found.bases, true
+		return found, true
 	case errors.Is(err, apim.ErrProfileOptimized):
 		*diags = append(*diags, fileError("Cannot Manage the APIM Home", t, filePath(home, apim.DeploymentBackup), err))
-		return apim.Home{}, nil, false
+		return homeRead{}, false
 	case errors.Is(err, target.ErrUnsafePath), errors.Is(err, target.ErrTooLarge):
 		// Not a host that is not there yet: a home no apply could use.
 		// Said now, as apply would say it; and a value known at plan
 		// time must not turn unknown when Terraform plans again at apply.
 		*diags = append(*diags, fileError("Cannot Read the APIM Home", t, orFile(found.configFile, filePath(home, apim.DeploymentTOML)), err))
-		return apim.Home{}, nil, false
+		return homeRead{}, false
 	default:
 		// The host may not exist yet, or a file is wrong: unknown, never
 		// guessed. Apply reports the error with its full diagnostic.
-		return apim.Home{}, nil, false
+		return homeRead{}, false
 	}
 }
 
@@ -251,7 +271,7 @@ func (r *instancePortsResource) planWorkflowURL(ctx context.Context, plan instan
 		if state.WorkflowCallbackURL.IsNull() {
 			return types.StringNull()
 		}
-		url, _ := apim.WorkflowCallbackURL(state.WorkflowCallbackURL.ValueString(), httpsPort)
+		url, _ := apim.LocalURL(state.WorkflowCallbackURL.ValueString(), httpsPort)
 		return types.StringValue(url)
 	}
 	if !placeKnown || plan.APIMHome.IsUnknown() {
@@ -273,7 +293,7 @@ func (r *instancePortsResource) planWorkflowURL(ctx context.Context, plan instan
 		// Apply reports the error with its full diagnostic.
 		return types.StringUnknown()
 	}
-	if url, managed := apim.WorkflowCallbackURL(uri, httpsPort); managed {
+	if url, managed := apim.LocalURL(uri, httpsPort); managed {
 		return types.StringValue(url)
 	}
 	return types.StringNull()
@@ -306,8 +326,8 @@ func (r *instancePortsResource) Update(ctx context.Context, req resource.UpdateR
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// apply writes the planned offset and workflow callback port, recording the
-// values found first so that destroy can restore them.
+// apply writes the planned offset, gateway URL ports and workflow callback
+// port, recording the values found first so that destroy can restore them.
 func (r *instancePortsResource) apply(ctx context.Context, plan, state *instancePortsModel, private privateState) diag.Diagnostics {
 	t, diags := r.hosts.target(plan.SSH)
 	if diags.HasError() {
@@ -334,8 +354,20 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		diags.Append(duplicateError(instancePortsType, id))
 		return diags
 	}
-	err = editFile(ctx, t, config, offsetEdit(ctx, private, found.home.Generation, offset))
-	if err != nil {
+	edit := offsetEdit(ctx, private, found.home.Generation, offset)
+	gateway := gatewayURLsEdit{manage: plan.ManageGatewayURLs.ValueBool(), ports: apim.ShiftedOn(found.home, offset, found.bases)}
+	if found.home.Generation == apim.Deployment3 {
+		if !gateway.manage && state != nil && state.ManageGatewayURLs.ValueBool() {
+			// Turned off: the URLs go back as first found.
+			var restoreDiags diag.Diagnostics
+			gateway.restore, restoreDiags = loadGatewayURLOriginals(ctx, private)
+			if diags.Append(restoreDiags...); diags.HasError() {
+				return diags
+			}
+		}
+		edit = gateway.after(ctx, private, edit)
+	}
+	if err := editFile(ctx, t, config, edit); err != nil {
 		diags.Append(fileError("Cannot Set the Port Offset", t, config, err))
 		return diags
 	}
@@ -344,6 +376,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	plan.APIMVersion = versionValue(found.home)
 	plan.Distribution = types.StringValue(string(found.home.Distribution))
 	plan.Ports = portsValue(found.home, offset, found.bases)
+	plan.GatewayURLs = gatewayURLsValue(found.home, plan.ManageGatewayURLs, gateway.urls)
 
 	workflow := filePath(home, apim.WorkflowCallbackService)
 	if !plan.ManageWorkflowCallback.ValueBool() {
@@ -408,15 +441,28 @@ func readOffset(ctx context.Context, private privateState, g apim.Generation, do
 }
 
 // restoreOffset puts the offset of the file holding it for g back as it was
-// first found, when an original is kept.
-func restoreOffset(ctx context.Context, t target.Target, private privateState, g apim.Generation, config string) diag.Diagnostics {
+// first found, when an original is kept; on 3.x and later, when
+// gatewayURLs, the gateway URLs too, in the same write.
+func restoreOffset(ctx context.Context, t target.Target, private privateState, g apim.Generation, config string, gatewayURLs bool) diag.Diagnostics {
 	var restore func([]byte) ([]byte, error)
 	var found bool
 	var diags diag.Diagnostics
 	if g == apim.Deployment3 {
 		var orig tomledit.Original
 		found, diags = loadOriginal(ctx, private, keyTOMLOffsetOriginal, &orig)
-		restore = func(doc []byte) ([]byte, error) { return apim.RestoreTOMLOffset(doc, orig) }
+		var urls map[string]tomledit.Original
+		if gatewayURLs {
+			var urlDiags diag.Diagnostics
+			urls, urlDiags = loadGatewayURLOriginals(ctx, private)
+			diags.Append(urlDiags...)
+		}
+		restore = func(doc []byte) ([]byte, error) {
+			out, err := apim.RestoreTOMLOffset(doc, orig)
+			if err != nil {
+				return nil, err
+			}
+			return apim.RestoreGatewayURLs(out, urls)
+		}
 	} else {
 		var orig apim.Original
 		found, diags = loadOriginal(ctx, private, keyOffsetOriginal, &orig)
@@ -470,6 +516,12 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 	state.APIMVersion = versionValue(found.home)
 	state.Distribution = types.StringValue(string(found.home.Distribution))
 	state.ID = types.StringValue(instanceID(r.placeOf(state.SSH), home))
+	urls, err := readGatewayURLs(ctx, resp.Private, state.ManageGatewayURLs, found, offset)
+	if err != nil {
+		resp.Diagnostics.Append(fileError("Cannot Read the Gateway URLs", t, found.configFile, err))
+		return
+	}
+	state.GatewayURLs = gatewayURLsValue(found.home, state.ManageGatewayURLs, urls)
 
 	state.WorkflowCallbackURL = types.StringNull()
 	if state.ManageWorkflowCallback.ValueBool() {
@@ -488,7 +540,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 			resp.Diagnostics.Append(fileError("Cannot Read the Workflow Callback URL", t, workflow, err))
 			return
 		default:
-			if _, managed := apim.WorkflowCallbackURL(uri, 0); managed {
+			if _, managed := apim.LocalURL(uri, 0); managed {
 				state.WorkflowCallbackURL = types.StringValue(uri)
 			}
 		}
@@ -509,7 +561,7 @@ func (r *instancePortsResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	home := state.APIMHome.ValueString()
 	h := homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution)
-	resp.Diagnostics.Append(restoreOffset(ctx, t, req.Private, h.Generation, filePath(home, h.Generation.ConfigFile()))...)
+	resp.Diagnostics.Append(restoreOffset(ctx, t, req.Private, h.Generation, filePath(home, h.Generation.ConfigFile()), state.ManageGatewayURLs.ValueBool())...)
 	if state.ManageWorkflowCallback.ValueBool() {
 		resp.Diagnostics.Append(restoreWorkflow(ctx, t, filePath(home, apim.WorkflowCallbackService), req.Private)...)
 	}
@@ -546,5 +598,6 @@ func (r *instancePortsResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("apim_home"), it.home)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ssh"), it.ssh)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_workflow_callback"), true)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_gateway_urls"), true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyRestore)...)
 }

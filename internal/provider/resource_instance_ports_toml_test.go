@@ -93,8 +93,8 @@ func expectedPorts(h apim.Home, offset int64) knownvalue.Check {
 }
 
 // TestInstancePortsTOML: on every 3.x/4.x distribution the offset goes to
-// [server] offset of deployment.toml, byte for byte, carbon.xml and every
-// other file are left alone, version, distribution and the distribution's
+// [server] offset of deployment.toml, byte for byte, with the gateway URLs
+// of an all-in-one home, carbon.xml and every other file are left alone, version, distribution and the distribution's
 // own ports are known at plan time and consumed by another resource, a
 // hand edit is drift that apply repairs, and destroy gives back the
 // shipped bytes.
@@ -117,6 +117,7 @@ func TestInstancePortsTOML(t *testing.T) {
 				wantWorkflow = knownvalue.StringExact("https://localhost:9446/api/am/admin/v0.17/workflows/update-workflow-status?workflowReferenceId={uri.var.workflowRef}")
 				appliedWorkflow = replaceOnce(t, shippedWorkflow, "localhost:9443/api/am", "localhost:9446/api/am")
 			}
+			applied := withGatewayURLs(t, d, withTOMLOffset(t, shipped, "3"), 3)
 			config := instancePortsConfig(home, 3, "") + `
 resource "terraform_data" "load_balancer" {
   input = {
@@ -142,7 +143,7 @@ resource "terraform_data" "load_balancer" {
 						statecheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("ports"), expectedPorts(h, 3)),
 					},
 					Check: resource.ComposeAggregateTestCheckFunc(
-						func(*terraform.State) error { return expectFile(toml, withTOMLOffset(t, shipped, "3")) },
+						func(*terraform.State) error { return expectFile(toml, applied) },
 						func(*terraform.State) error { return expectFile(carbon, shippedCarbon) },
 						func(*terraform.State) error {
 							if shippedWorkflow == nil {
@@ -161,7 +162,7 @@ resource "terraform_data" "load_balancer" {
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("apim_instance_ports.test", plancheck.ResourceActionUpdate),
 					}},
-					Check: func(*terraform.State) error { return expectFile(toml, withTOMLOffset(t, shipped, "3")) },
+					Check: func(*terraform.State) error { return expectFile(toml, applied) },
 				}, {
 					Config:   config,
 					PlanOnly: true,
@@ -183,13 +184,16 @@ resource "terraform_data" "load_balancer" {
 }
 
 // TestInstancePortsTOML_import: a 4.2.0 instance set up by hand (offset 4,
-// written as WSO2's Puppet module writes it, a quoted string) is adopted:
+// written as WSO2's Puppet module writes it, a quoted string, and the
+// gateway URLs moved with it) is adopted:
 // an import block with the matching configuration plans no change, a new
 // offset keeps the quoting, and destroy puts the hand-set value back.
 func TestInstancePortsTOML_import(t *testing.T) {
-	home := newDistHome(t, distFixtures[2])
+	d := distFixtures[2]
+	home := newDistHome(t, d)
 	toml := filepath.Join(home, apim.DeploymentTOML)
-	byHand := replaceOnce(t, readFile(t, toml), "#offset=0\n", "offset = \"4\"\n")
+	shipped := readFile(t, toml)
+	byHand := withGatewayURLs(t, d, replaceOnce(t, shipped, "#offset=0\n", "offset = \"4\"\n"), 4)
 	writeFile(t, toml, byHand)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -210,7 +214,7 @@ func TestInstancePortsTOML_import(t *testing.T) {
 		}, {
 			Config: instancePortsConfig(home, 6, ""),
 			Check: func(*terraform.State) error {
-				return expectFile(toml, replaceOnce(t, byHand, "offset = \"4\"", "offset = \"6\""))
+				return expectFile(toml, withGatewayURLs(t, d, replaceOnce(t, shipped, "#offset=0\n", "offset = \"6\"\n"), 6))
 			},
 		}},
 		CheckDestroy: func(*terraform.State) error { return expectFile(toml, byHand) },
@@ -257,7 +261,8 @@ func TestInstancePortsTOML_badInput(t *testing.T) {
 
 // TestSSHInstancePortsTOML: a 4.2.0 home on a host reached over SSH, owned
 // by the login user: the plan reads it to learn what it is, apply sets
-// [server] offset in deployment.toml byte for byte (carbon.xml untouched),
+// [server] offset and the gateway URLs in deployment.toml byte for byte
+// (carbon.xml untouched),
 // the plan after is empty, and destroy gives back the shipped bytes.
 func TestSSHInstancePortsTOML(t *testing.T) {
 	login := sshtest.EnsureUsers(t).Login
@@ -299,7 +304,9 @@ resource "apim_instance_ports" "test" {
 				plancheck.ExpectKnownValue("apim_instance_ports.test", tfjsonpath.New("config_file"), knownvalue.StringExact(toml)),
 			}},
 			Check: resource.ComposeAggregateTestCheckFunc(
-				func(*terraform.State) error { return expectFile(toml, withTOMLOffset(t, shipped, "3")) },
+				func(*terraform.State) error {
+					return expectFile(toml, withGatewayURLs(t, d, withTOMLOffset(t, shipped, "3"), 3))
+				},
 				func(*terraform.State) error { return expectFile(carbon, shippedCarbon) },
 			),
 		}, {
