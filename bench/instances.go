@@ -83,13 +83,18 @@ func chownTree(root string, uid, gid int) error {
 	})
 }
 
-// editByHand changes every tenth instance's value as an operator's hand edit
-// would, for the plan that must find the drift (see the layouts: on 2.1.0
-// <Offset> for apim_instance_ports, inbound.ws.port for
+// editedByHand says whether instance i is one of the tenth editByHand
+// edits: one in every ten, taking apim_instance_ports (even i) and
+// apim_websocket_inbound (odd i) in turn, i = 0, 11, 20, 31, ...
+func editedByHand(i int) bool { return i%10 == (i/10)%2 }
+
+// editByHand changes a tenth of the instances' values as an operator's hand
+// edit would, for the plan that must find the drift (see the layouts: on
+// 2.1.0 <Offset> for apim_instance_ports, inbound.ws.port for
 // apim_websocket_inbound; on 4.2.0 [server] offset and [apim.ws] port).
 func editByHand(ins []instance) error {
 	for i, in := range ins {
-		if i%10 != 0 {
+		if !editedByHand(i) {
 			continue
 		}
 		rel, edit := in.kind().handEdit(in)
