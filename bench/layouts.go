@@ -98,9 +98,12 @@ var layout21 = &homeLayout{
 			},
 		},
 		kindWebSocket: {
-			// Only the endpoint file: Read needs carbon.xml only while
-			// ws.use.port.offset is true, and apply makes it false.
-			filesRead: []string{apim.WebSocket.File},
+			// detectEndpoint reads deployment.toml, the endpoint's
+			// template, the endpoint file and carbon.xml (the instance's
+			// offset, needed only while ws.use.port.offset is true, but
+			// read with the others in one round trip) all at once; only the
+			// last two exist on 2.x.
+			filesRead: []string{apim.WebSocket.File, apim.CarbonXML},
 			handEdit: func(in instance) (string, func([]byte) ([]byte, error)) {
 				return apim.WebSocket.File, func(doc []byte) ([]byte, error) {
 					return apim.SetInbound(doc, apim.WebSocket.BasePort+in.Offset+1000)
