@@ -10,8 +10,9 @@ import (
 	"strings"
 )
 
-// ansibleSide runs bench/ansible/apim.yml with Debian's ansible package:
-// the playbook is the apply, --check --diff the plan.
+// ansibleSide runs the layout's playbook (bench/ansible/apim.yml for 2.1.0
+// homes, apim-4.x.yml for 4.2.0) with Debian's ansible package: the
+// playbook is the apply, --check --diff the plan.
 type ansibleSide struct {
 	dir      string
 	playbook string
@@ -100,7 +101,7 @@ func (s *ansibleSide) steps(ins []instance) []step {
 	return []step{
 		{op: opApply, prepare: func() error { return s.files.layOut(ins) }, run: s.playbookRun(),
 			check: func(out []byte) error {
-				return noneWrong("files wrong after the playbook", wrongApplied(ins))
+				return noneWrong("files wrong after the playbook", s.files.wrongApplied(ins))
 			}, finish: finish},
 		{op: opPlan, run: s.playbookRun("--check", "--diff"), check: changed(false), finish: finish},
 		{op: opPlanDrift, prepare: func() error { return editByHand(ins) },

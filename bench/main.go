@@ -1,13 +1,14 @@
 // Command bench measures terraform-provider-apim side by side with what it
 // is judged against, in one run on one machine: the same configuration
 // served by a no-op provider with the same schema (the floor, ./floor), as
-// many terraform_data resources, Ansible's community.general.xml doing the
-// same edits (./ansible), and raw OpenSSH reading the same files. It
-// applies, plans with nothing to change, plans after hand edits and
-// destroys N resources on local files and on four real sshd hosts on
-// loopback, alternating the sides round by round after a warm-up round, and
-// writes the medians, ranges and ratios (summary.md), every sample
-// (results.json) and a chart (seconds-vs-n.png) to -out.
+// many terraform_data resources, an Ansible playbook doing the same edits
+// (./ansible), and raw OpenSSH reading the same files. It applies, plans
+// with nothing to change, plans after hand edits and destroys N resources
+// on local files and on four real sshd hosts on loopback, each resource on
+// an APIM home of its own laid out from testdata/wso2 (-homes: 2.1.0 or
+// 4.2.0, see layouts.go), alternating the sides round by round after a
+// warm-up round, and writes the medians, ranges and ratios (summary.md),
+// every sample (results.json) and a chart (seconds-vs-n.png) to -out.
 //
 // Run it as root from the repository root, through `make bench`, which
 // installs what it needs from Debian's packages first.
@@ -32,7 +33,8 @@ func main() {
 	nList := flag.String("n", "10,100,400", "comma-separated numbers of resources")
 	reps := flag.Int("reps", 5, "measured rounds per number of resources and target (at least 5 for the published figures)")
 	targetList := flag.String("targets", "local,ssh", "where the files are: local, ssh or both")
-	out := flag.String("out", "bench/results", "directory for summary.md, results.json and the chart")
+	homes := flag.String("homes", "2.1.0", "the APIM homes laid out: "+layoutNames())
+	out := flag.String("out", "", "directory for summary.md, results.json and the chart (default bench/results for 2.1.0 homes, bench/results-<version> for the others)")
 	sideList := flag.String("sides", strings.Join(sideKeys, ","), "comma-separated sides to measure (for a quick re-measurement of some of them)")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
@@ -46,10 +48,20 @@ func main() {
 		ns = append(ns, n)
 	}
 	targets := strings.Split(*targetList, ",")
+	l, ok := layouts[*homes]
+	if !ok {
+		log.Fatalf("bench: -homes: unknown homes %q (%s)", *homes, layoutNames())
+	}
+	if *out == "" {
+		*out = "bench/results"
+		if l != layout21 {
+			*out += "-" + l.version
+		}
+	}
 
 	r := newRunner()
 	defer r.close()
-	b := newBench(r, targets)
+	b := newBench(r, targets, l)
 	b.only = map[string]bool{}
 	for _, k := range strings.Split(*sideList, ",") {
 		if !slices.Contains(sideKeys, k) {
@@ -57,7 +69,7 @@ func main() {
 		}
 		b.only[k] = true
 	}
-	res := &results{Machine: describeMachine(), Reps: *reps}
+	res := &results{Machine: describeMachine(), Homes: l.version, Reps: *reps}
 	for _, target := range targets {
 		for i, n := range ns {
 			sides := b.sides(target, n)
@@ -79,6 +91,7 @@ func main() {
 type bench struct {
 	r        *runner
 	work     string
+	layout   *homeLayout
 	fixtures fixtures
 	hosts    []*host
 	access   sshAccess
@@ -87,15 +100,15 @@ type bench struct {
 	only     map[string]bool
 }
 
-func newBench(r *runner, targets []string) *bench {
+func newBench(r *runner, targets []string, l *homeLayout) *bench {
 	for _, tool := range []string{"terraform", "ansible-playbook", "ssh", "gnuplot", "/usr/bin/time"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			r.Fatalf("bench: %s not found: run `make bench`, which installs ansible, python3-lxml, gnuplot-nox, time and openssh", tool)
 		}
 	}
-	b := &bench{r: r, work: r.TempDir()}
+	b := &bench{r: r, work: r.TempDir(), layout: l}
 	var err error
-	b.fixtures, err = readFixtures("testdata/wso2/apim-2.1.0")
+	b.fixtures, err = l.readFixtures()
 	r.check(err, "reading the fixtures (run from the repository root)")
 	for _, p := range []struct {
 		name, pkg string
@@ -150,8 +163,8 @@ func (b *bench) sides(target string, n int) []namedSide {
 	if target == "ssh" {
 		hosts, access = b.hosts, &b.access
 	}
-	ins := instances(n, filepath.Join(b.work, target, "homes"), hosts)
-	b.r.check(b.fixtures.layOut(ins), "laying out %d APIM homes", n)
+	ins := instances(n, filepath.Join(b.work, target, "homes"), hosts, b.layout)
+	b.r.check(b.fixtures.layOut(ins), "laying out %d APIM %s homes", n, b.layout.version)
 
 	var sides []namedSide
 	for _, s := range []struct {
@@ -174,7 +187,7 @@ func (b *bench) sides(target string, n int) []namedSide {
 	}
 
 	if b.only["ansible"] {
-		playbook, err := filepath.Abs("bench/ansible/apim.yml")
+		playbook, err := filepath.Abs(b.layout.playbook)
 		b.r.check(err, "locating the playbook")
 		ans, err := newAnsibleSide(filepath.Join(dir, "ansible"), playbook, ins, access, &b.fixtures)
 		b.r.check(err, "writing the Ansible inventory")

@@ -22,8 +22,11 @@ type series struct {
 // results are a run's samples and what they were measured on.
 type results struct {
 	Machine map[string]string `json:"machine"`
-	Reps    int               `json:"reps"`
-	Series  []*series         `json:"series"`
+	// Homes is the -homes value: the APIM version the homes were laid
+	// out from.
+	Homes  string    `json:"homes"`
+	Reps   int       `json:"reps"`
+	Series []*series `json:"series"`
 }
 
 func (res *results) add(target string, n int, side string, o op, smp sample) {
@@ -97,7 +100,7 @@ func (res *results) write(dir string) error {
 // summary is the Markdown tables BENCHMARKS.md quotes.
 func (res *results) summary() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Benchmark results\n\nWritten by `make bench`; every figure is a median of %d rounds with its minimum–maximum, every ratio a quotient of medians from the same run.\n\n", res.Reps)
+	fmt.Fprintf(&b, "# Benchmark results\n\nWritten by `make bench`; every figure is a median of %d rounds with its minimum–maximum, every ratio a quotient of medians from the same run. The homes are APIM %s homes (`-homes %s`).\n\n", res.Reps, res.Homes, res.Homes)
 	keys := make([]string, 0, len(res.Machine))
 	for k := range res.Machine {
 		keys = append(keys, k)

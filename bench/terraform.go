@@ -161,7 +161,7 @@ func (s *terraformSide) applied(ins []instance) func([]byte) error {
 	if s.files == nil {
 		return nothingToCheck
 	}
-	return func([]byte) error { return noneWrong("files wrong after apply", wrongApplied(ins)) }
+	return func([]byte) error { return noneWrong("files wrong after apply", s.files.wrongApplied(ins)) }
 }
 
 func (s *terraformSide) restored(ins []instance) func([]byte) error {

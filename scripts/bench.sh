@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # make bench: the Go micro-benchmarks, then the side-by-side comparison of
 # bench/ (our provider, the no-op floor, terraform_data, Ansible, raw
-# OpenSSH), writing bench/results/. Arguments go to `go run ./bench` (see
-# `go run ./bench -h`). As root on Debian it installs what the comparison
+# OpenSSH): on APIM 2.1.0 homes for N = 10, 100 and 400, writing
+# bench/results/, then on APIM 4.2.0 homes for N = 400, writing
+# bench/results-4.2.0/. Arguments go to both runs of `go run ./bench` (see
+# `go run ./bench -h`); with -homes or -out among them there is one run, as
+# given. As root on Debian it installs what the comparison
 # needs: ansible (with community.general), python3-lxml, gnuplot-nox, time,
 # procps, besides what `make test` needs.
 set -euo pipefail
@@ -32,6 +35,25 @@ mkdir -p bench/results
 echo "== make bench: Go micro-benchmarks (bench/results/micro.txt)"
 go test -run '^$' -bench . -benchmem ./internal/... | tee bench/results/micro.txt
 
-echo "== make bench: side-by-side comparison (go run ./bench $*)"
 export CHECKPOINT_DISABLE=1
+# Arguments that choose the homes or the results directory make it one run,
+# as given: two runs would write to the same place.
+one_run=
+for a in "$@"; do
+	case "$a" in
+	-homes | -homes=* | --homes | --homes=* | -out | -out=* | --out | --out=*) one_run=1 ;;
+	esac
+done
+if [ -n "$one_run" ]; then
+	echo "== make bench: side-by-side comparison (go run ./bench $*)"
+	go run ./bench "$@"
+	exit
+fi
+
+echo "== make bench: side-by-side comparison, APIM 2.1.0 homes (go run ./bench $*; bench/results/)"
 go run ./bench "$@"
+
+# Issue 10: the same sides and targets on APIM 4.2.0 homes, at N = 400 (later
+# arguments win, so BENCH_FLAGS="-n 10" makes this N = 10 as well).
+echo "== make bench: side-by-side comparison, APIM 4.2.0 homes (go run ./bench -homes 4.2.0 -n 400 $*; bench/results-4.2.0/)"
+go run ./bench -homes 4.2.0 -n 400 "$@"
