@@ -35,12 +35,7 @@ var ErrProfileOptimized = errors.New("the home was optimised for a profile: the 
 	"and it does that again at every start with --optimize unless --skipConfigOptimization is given, undoing any offset written to deployment.toml")
 
 // ConfigFile is the file, relative to the home, that holds the offset.
-func (g Generation) ConfigFile() string {
-	if g == Deployment3 {
-		return DeploymentTOML
-	}
-	return CarbonXML
-}
+func (g Generation) ConfigFile() string { return g.Offset().File() }
 
 // Distribution is which part of API Manager a home runs, which decides the
 // ports it opens and whose URLs its files hold.

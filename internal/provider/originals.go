@@ -18,18 +18,11 @@ type privateState interface {
 
 // The managed values as they were before the first apply (or at import) are
 // kept in private state, so `on_destroy = "restore"` can put them back byte
-// for byte without exposing file content as attributes.
-const (
-	keyOffsetOriginal = "offset_original"
-	// keyTOMLOffsetOriginal is [server] offset of deployment.toml (3.x
-	// and later), a tomledit.Original.
-	keyTOMLOffsetOriginal = "toml_offset_original"
-	keyWorkflowOriginal   = "workflow_callback_original"
-	// keyGatewayURLOriginals are the gateway URLs of deployment.toml, a
-	// map from where each is (as gateway_urls keys it) to its
-	// tomledit.Original.
-	keyGatewayURLOriginals = "gateway_url_originals"
-)
+// for byte without exposing file content as attributes: each apim.Setting
+// under its Name, and the gateway URLs of deployment.toml, which are as
+// many as the file has environments, under keyGatewayURLOriginals, a map
+// from where each is (as gateway_urls keys it) to its tomledit.Original.
+const keyGatewayURLOriginals = "gateway_url_originals"
 
 // loadOriginal reads one original into v; found is false when none is kept.
 func loadOriginal(ctx context.Context, p privateState, key string, v any) (found bool, diags diag.Diagnostics) {

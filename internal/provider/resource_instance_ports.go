@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -354,7 +355,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		diags.Append(duplicateError(instancePortsType, id))
 		return diags
 	}
-	edit := offsetEdit(ctx, private, found.home.Generation, offset)
+	edit := offsetEdit(ctx, private, found.home.Generation.Offset(), offset)
 	gateway := gatewayURLsEdit{manage: plan.ManageGatewayURLs.ValueBool(), ports: apim.ShiftedOn(found.home, offset, found.bases)}
 	if found.home.Generation == apim.Deployment3 {
 		if !gateway.manage && state != nil && state.ManageGatewayURLs.ValueBool() {
@@ -388,7 +389,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	}
 	url := types.StringNull()
 	err = editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) {
-		if err := recordOriginal(ctx, private, keyWorkflowOriginal, doc, apim.WorkflowCallbackOriginal); err != nil {
+		if err := recordSetting(ctx, private, apim.WorkflowCallback, doc); err != nil {
 			return nil, err
 		}
 		out, u, managed, err := apim.SetWorkflowCallback(doc, apim.ShiftedOn(found.home, offset, found.bases)["servlet_https"])
@@ -405,73 +406,49 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	return diags
 }
 
-// offsetEdit is the edit that sets offset in the file holding it for the
-// generation g, recording the value found first so that destroy can
-// restore it.
-func offsetEdit(ctx context.Context, private privateState, g apim.Generation, offset int64) func([]byte) ([]byte, error) {
-	if g == apim.Deployment3 {
-		return func(doc []byte) ([]byte, error) {
-			if err := recordOriginal(ctx, private, keyTOMLOffsetOriginal, doc, apim.TOMLOffsetOriginal); err != nil {
-				return nil, err
-			}
-			return apim.SetTOMLOffset(doc, offset)
-		}
-	}
+// offsetEdit is the edit that sets offset in the file holding it, s,
+// recording the value found first so that destroy can restore it.
+func offsetEdit(ctx context.Context, private privateState, s apim.OffsetSetting, offset int64) func([]byte) ([]byte, error) {
 	return func(doc []byte) ([]byte, error) {
-		if err := recordOriginal(ctx, private, keyOffsetOriginal, doc, apim.OffsetOriginal); err != nil {
+		if err := recordSetting(ctx, private, s, doc); err != nil {
 			return nil, err
 		}
-		return apim.SetOffset(doc, offset)
+		return s.Set(doc, offset)
 	}
 }
 
-// readOffset reads the offset the file holding it for g sets, recording it
-// as the original when none is kept yet (the first Read after an import).
-func readOffset(ctx context.Context, private privateState, g apim.Generation, doc []byte) (int64, error) {
-	if g == apim.Deployment3 {
-		if err := recordOriginal(ctx, private, keyTOMLOffsetOriginal, doc, apim.TOMLOffsetOriginal); err != nil {
-			return 0, err
-		}
-		return apim.ReadTOMLOffset(doc)
-	}
-	if err := recordOriginal(ctx, private, keyOffsetOriginal, doc, apim.OffsetOriginal); err != nil {
+// readOffset reads the offset s holds in doc, recording it as the original
+// when none is kept yet (the first Read after an import).
+func readOffset(ctx context.Context, private privateState, s apim.OffsetSetting, doc []byte) (int64, error) {
+	if err := recordSetting(ctx, private, s, doc); err != nil {
 		return 0, err
 	}
-	return apim.ReadOffset(doc)
+	return s.Read(doc)
 }
 
-// restoreOffset puts the offset of the file holding it for g back as it was
-// first found, when an original is kept; on 3.x and later, when
-// gatewayURLs, the gateway URLs too, in the same write.
-func restoreOffset(ctx context.Context, t target.Target, private privateState, g apim.Generation, config string, gatewayURLs bool) diag.Diagnostics {
-	var restore func([]byte) ([]byte, error)
-	var found bool
-	var diags diag.Diagnostics
-	if g == apim.Deployment3 {
-		var orig tomledit.Original
-		found, diags = loadOriginal(ctx, private, keyTOMLOffsetOriginal, &orig)
-		var urls map[string]tomledit.Original
-		if gatewayURLs {
-			var urlDiags diag.Diagnostics
-			urls, urlDiags = loadGatewayURLOriginals(ctx, private)
-			diags.Append(urlDiags...)
-		}
-		restore = func(doc []byte) ([]byte, error) {
-			out, err := apim.RestoreTOMLOffset(doc, orig)
-			if err != nil {
-				return nil, err
-			}
-			return apim.RestoreGatewayURLs(out, urls)
-		}
-	} else {
-		var orig apim.Original
-		found, diags = loadOriginal(ctx, private, keyOffsetOriginal, &orig)
-		restore = func(doc []byte) ([]byte, error) { return apim.RestoreOffset(doc, orig) }
+// restoreOffset puts the offset s holds in config back as it was first
+// found, when an original is kept, and, when gatewayURLs, the gateway URLs
+// of deployment.toml too, in the same write.
+func restoreOffset(ctx context.Context, t target.Target, private privateState, s apim.OffsetSetting, config string, gatewayURLs bool) diag.Diagnostics {
+	var orig json.RawMessage
+	kept, diags := loadOriginal(ctx, private, s.Name(), &orig)
+	var urls map[string]tomledit.Original
+	if gatewayURLs {
+		var urlDiags diag.Diagnostics
+		urls, urlDiags = loadGatewayURLOriginals(ctx, private)
+		diags.Append(urlDiags...)
 	}
-	if !found || diags.HasError() {
+	if !kept || diags.HasError() {
 		return diags
 	}
-	if err := editFile(ctx, t, config, restore); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	restore := func(doc []byte) ([]byte, error) {
+		out, err := s.Restore(doc, orig)
+		if err != nil {
+			return nil, err
+		}
+		return apim.RestoreGatewayURLs(out, urls)
+	}
+	if err := editFile(ctx, t, config, restore); err != nil && !isNotExist(err) {
 		diags.Append(fileError("Cannot Restore the Port Offset", t, config, err))
 	}
 	return diags
@@ -505,7 +482,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	offset, err := readOffset(ctx, resp.Private, found.home.Generation, found.configDoc)
+	offset, err := readOffset(ctx, resp.Private, found.home.Generation.Offset(), found.configDoc)
 	if err != nil {
 		resp.Diagnostics.Append(fileError("Cannot Read the Port Offset", t, found.configFile, err))
 		return
@@ -528,7 +505,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 		workflow := filePath(home, apim.WorkflowCallbackService)
 		doc, err := t.ReadFile(ctx, workflow)
 		if err == nil {
-			err = recordOriginal(ctx, resp.Private, keyWorkflowOriginal, doc, apim.WorkflowCallbackOriginal)
+			err = recordSetting(ctx, resp.Private, apim.WorkflowCallback, doc)
 		}
 		var uri string
 		if err == nil {
@@ -561,7 +538,8 @@ func (r *instancePortsResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	home := state.APIMHome.ValueString()
 	h := homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution)
-	resp.Diagnostics.Append(restoreOffset(ctx, t, req.Private, h.Generation, filePath(home, h.Generation.ConfigFile()), state.ManageGatewayURLs.ValueBool())...)
+	offset := h.Generation.Offset()
+	resp.Diagnostics.Append(restoreOffset(ctx, t, req.Private, offset, filePath(home, offset.File()), state.ManageGatewayURLs.ValueBool())...)
 	if state.ManageWorkflowCallback.ValueBool() {
 		resp.Diagnostics.Append(restoreWorkflow(ctx, t, filePath(home, apim.WorkflowCallbackService), req.Private)...)
 	}
@@ -569,16 +547,7 @@ func (r *instancePortsResource) Delete(ctx context.Context, req resource.DeleteR
 
 // restoreWorkflow puts the workflow callback URL back as it was first found.
 func restoreWorkflow(ctx context.Context, t target.Target, workflow string, private privateState) diag.Diagnostics {
-	var orig apim.Original
-	found, diags := loadOriginal(ctx, private, keyWorkflowOriginal, &orig)
-	if !found || diags.HasError() {
-		return diags
-	}
-	err := editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) { return apim.RestoreWorkflowCallback(doc, orig) })
-	if err != nil && !workflowNotManaged(err) {
-		diags.Append(fileError("Cannot Restore the Workflow Callback URL", t, workflow, err))
-	}
-	return diags
+	return restoreSetting(ctx, t, private, workflow, apim.WorkflowCallback, "Cannot Restore the Workflow Callback URL", workflowNotManaged)
 }
 
 // workflowNotManaged reports a workflow callback the resource leaves alone
