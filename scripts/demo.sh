@@ -111,6 +111,7 @@ https://localhost:9445/*) ;;
 esac
 tf output -json apim4 | grep -q '"version":"4.2.0"' || fail "the 4.2.0 home's apim_version is not 4.2.0"
 tf output -json apim4 | grep -q '"servlet_https":9446' || fail "the 4.2.0 home's servlet_https is not 9446"
+tf output -json apim4 | grep -q '"websocket":9102' || fail "the 4.2.0 home's WebSocket port is not 9102"
 
 section "6. What changed in the files (diff of the shipped file and the edited one)"
 # Each diff must show exactly the managed lines and nothing else: the edits
@@ -133,6 +134,8 @@ printf '%s\n' "$out4" | sed 's/^/  /'
 grep -q '^offset=3$' "$home4/$toml" || fail "deployment.toml does not say offset=3"
 grep -q '^ws_endpoint = "ws://localhost:9102"$' "$home4/$toml" || fail "deployment.toml: ws_endpoint is not at port 9102"
 [ ! -e "$home4/$carbon" ] || fail "carbon.xml appeared in the 4.2.0 home"
+cmp -s "$fixtures4/$inbound" "$home4/$inbound" || fail "the 4.2.0 home's generated WebSocketInboundEndpoint.xml was edited"
+echo "  (WebSocketInboundEndpoint.xml untouched: 4.2.0 renders it from a template, and [apim.ws] port plus [server] offset is 9102 already)"
 grep -q '<Offset>2</Offset>' "$home/$carbon" || fail "carbon.xml does not say <Offset>2</Offset>"
 grep -q '<parameter name="inbound.ws.port">9101</parameter>' "$home/$inbound" || fail "inbound.ws.port is not 9101"
 grep -q '<parameter name="ws.use.port.offset">false</parameter>' "$home/$inbound" || fail "ws.use.port.offset is not false"

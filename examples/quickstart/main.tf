@@ -52,6 +52,16 @@ resource "apim_websocket_inbound" "ws" {
   offset    = apim_instance_ports.apim.offset
 }
 
+# On 4.1 and later the ws endpoint file is rendered from a template at every
+# start, and the runtime adds [server] offset to [apim.ws] port itself: with
+# the instance's own offset, by reference so that it is applied first,
+# nothing needs writing, and port is 9102.
+resource "apim_websocket_inbound" "ws4" {
+  count     = var.apim4_home == null ? 0 : 1
+  apim_home = apim_instance_ports.apim4[0].apim_home
+  offset    = apim_instance_ports.apim4[0].offset
+}
+
 # Stands in for a real load balancer (see ../load-balancer): its input is built
 # from the computed ports, which are known at plan time, so the plan already
 # shows the backends it will get.
@@ -82,12 +92,14 @@ output "workflow_callback_url" {
 }
 
 output "apim4" {
-  description = "The 4.x instance: its version, distribution and HTTPS port at offset 3."
+  description = "The 4.x instance at offset 3: its version, distribution, HTTPS port, gateway URLs and WebSocket port."
   value = var.apim4_home == null ? null : {
     version       = apim_instance_ports.apim4[0].apim_version
     distribution  = apim_instance_ports.apim4[0].distribution
     config_file   = apim_instance_ports.apim4[0].config_file
     servlet_https = apim_instance_ports.apim4[0].ports.servlet_https
+    gateway_urls  = apim_instance_ports.apim4[0].gateway_urls
+    websocket     = apim_websocket_inbound.ws4[0].port
   }
 }
 

@@ -415,3 +415,56 @@ func TestInstancePortsTOML_refusedHomes(t *testing.T) {
 		})
 	}
 }
+
+// TestInstancePortsTOML_forms: every way a deployment.toml can hold
+// [server] offset, on the real 4.2.0 file with its [server] table rewritten
+// in that form, gets exactly the value's bytes changed (or, where the key
+// or the table is missing, exactly one line or table added) and back on
+// destroy: a dotted key, an inline table, a [server] without the shipped
+// comment, and no [server] at all.
+func TestInstancePortsTOML_forms(t *testing.T) {
+	shippedServer := "[server]\nhostname = \"localhost\"\n#offset=0\nbase_path = \"${carbon.protocol}://${carbon.host}:${carbon.management.port}\"\n#discard_empty_caches = false\nserver_role = \"default\"\n\n"
+	for _, tc := range []struct {
+		name, server, applied string
+	}{
+		{"dotted keys",
+			"server.hostname = \"localhost\"\nserver.offset = 1\nserver.server_role = \"default\"\n\n",
+			"server.hostname = \"localhost\"\nserver.offset = 3\nserver.server_role = \"default\"\n\n"},
+		{"inline table",
+			"server = { hostname = \"localhost\", offset = 1, server_role = \"default\" }\n\n",
+			"server = { hostname = \"localhost\", offset = 3, server_role = \"default\" }\n\n"},
+		{"no offset line",
+			"[server]\nhostname = \"localhost\"\nserver_role = \"default\"\n\n",
+			"[server]\noffset = 3\nhostname = \"localhost\"\nserver_role = \"default\"\n\n"},
+		{"no [server]",
+			"",
+			"[server]\noffset = 3\n\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			home := newDistHome(t, distFixtures[2])
+			toml := filepath.Join(home, apim.DeploymentTOML)
+			rest := bytes.TrimPrefix(readFile(t, toml), []byte(shippedServer))
+			if len(rest) == len(readFile(t, toml)) {
+				t.Fatal("the shipped file does not start with the [server] table this test rewrites")
+			}
+			// The gateway URLs are not this test's business.
+			start := append([]byte(tc.server), rest...)
+			writeFile(t, toml, start)
+			want := append([]byte(tc.applied), rest...)
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config: instancePortsConfig(home, 3, "manage_gateway_urls = false"),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						resource.TestCheckResourceAttr("apim_instance_ports.test", "offset", "3"),
+						func(*terraform.State) error { return expectFile(toml, want) },
+					),
+				}, {
+					Config:   instancePortsConfig(home, 3, "manage_gateway_urls = false"),
+					PlanOnly: true,
+				}},
+				CheckDestroy: func(*terraform.State) error { return expectFile(toml, start) },
+			})
+		})
+	}
+}
