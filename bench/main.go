@@ -25,6 +25,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/portoffset/terraform-provider-apim/bench/internal/benchhome"
 )
 
 // sshHosts is how many SSH hosts the instances are spread over.
@@ -161,6 +163,9 @@ func newBench(r *runner, targets []string, rtts []int, l *homeLayout, only map[s
 	var err error
 	b.fixtures, err = l.readFixtures()
 	r.check(err, "reading the fixtures (run from the repository root)")
+	facts, err := benchhome.Describe(b.fixtures)
+	r.check(err, "describing the APIM %s homes for the floor", l.version)
+	b.floorHome = benchhome.EnvVar + "=" + facts.Encode()
 	for _, p := range []struct {
 		key, pkg string
 		cli      *string
@@ -231,6 +236,9 @@ func (b *bench) sides(target string, rtt, n int) []namedSide {
 		b.r.check(writeTerraformDir(tf.dir, config, ins), "writing %s", tf.dir)
 		tf.env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG=",
 			"TF_CLI_CONFIG_FILE="+s.cli, "BENCH_PROVIDER_LOG="+tf.providerLog)
+		if s.key == "floor" {
+			tf.env = append(tf.env, b.floorHome)
+		}
 		sides = append(sides, namedSide{name: s.name, steps: tf.steps(ins), providerLog: tf.providerLog})
 	}
 
