@@ -6,9 +6,11 @@
 // with nothing to change, plans after hand edits and destroys N resources
 // on local files and on four real sshd hosts on loopback, each resource on
 // an APIM home of its own laid out from testdata/wso2 (-homes: 2.1.0 or
-// 4.2.0, see layouts.go), alternating the sides round by round after a
-// warm-up round, and writes the medians, ranges and ratios (summary.md),
-// every sample (results.json) and a chart (seconds-vs-n.png) to -out.
+// 4.2.0, see layouts.go), over SSH at each round-trip time of -rtt (a
+// toxiproxy latency proxy in front of each sshd above 0, see latency.go),
+// alternating the sides round by round after a warm-up round, and writes
+// the medians, ranges and ratios (summary.md), every sample (results.json)
+// and the charts (seconds-vs-n.png, seconds-vs-rtt.png) to -out.
 //
 // Run it as root from the repository root, through `make bench`, which
 // installs what it needs from Debian's packages first.
