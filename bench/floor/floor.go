@@ -50,10 +50,10 @@ func (p *floorProvider) Resources(ctx context.Context) []func() resource.Resourc
 	var floors []func() resource.Resource
 	for _, newReal := range p.real.Resources(ctx) {
 		floors = append(floors, func() resource.Resource {
-			real := newReal()
+			res := newReal()
 			var md resource.MetadataResponse
-			real.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "apim"}, &md)
-			return &floorResource{real: real, typeName: md.TypeName}
+			res.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "apim"}, &md)
+			return &floorResource{real: res, typeName: md.TypeName}
 		})
 	}
 	return floors

@@ -94,22 +94,22 @@ func TestFloorPlansTheRealValues(t *testing.T) {
 				t.Fatal(err)
 			}
 			dir := t.TempDir()
-			real := planOf(t, apimprovider.New("test"), l, files, dir)
+			want := planOf(t, apimprovider.New("test"), l, files, dir)
 			if err := os.RemoveAll(dir); err != nil {
 				t.Fatal(err)
 			}
 			t.Setenv(benchhome.EnvVar, facts.Encode())
 			floor := planOf(t, newFloorProvider, l, files, dir)
-			if js, _ := json.Marshal(real); testing.Verbose() {
+			if js, _ := json.Marshal(want); testing.Verbose() {
 				t.Logf("planned: %s", js)
 			}
-			if !reflect.DeepEqual(floor, real) {
-				r, _ := json.MarshalIndent(real, "", " ")
+			if !reflect.DeepEqual(floor, want) {
+				r, _ := json.MarshalIndent(want, "", " ")
 				f, _ := json.MarshalIndent(floor, "", " ")
 				t.Errorf("the floor plans other values than the real provider\nreal:\n%s\nfloor:\n%s", r, f)
 			}
 			// Nothing left to compute at apply: every value known.
-			for addr, rc := range real {
+			for addr, rc := range want {
 				if u := rc.(map[string]any)["after_unknown"].(map[string]any); len(u) > 0 {
 					t.Errorf("%s: unknown at plan: %v", addr, u)
 				}
