@@ -50,7 +50,7 @@ func newAnsibleSide(dir, playbook string, ins []instance, access *sshAccess, fil
 			if in.Host == nil {
 				h.Connection = "local"
 			} else {
-				h.Port, h.User = in.Host.srv.Port(), in.Host.user
+				h.Port, h.User = in.dialPort(), in.Host.user
 			}
 			hosts[name] = h
 		}

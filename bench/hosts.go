@@ -2,12 +2,16 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	toxiproxy "github.com/Shopify/toxiproxy/v2"
+	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/portoffset/terraform-provider-apim/internal/sshtest"
 )
@@ -19,6 +23,9 @@ type host struct {
 	user     string
 	uid, gid int
 	root     string
+	// proxies are the latency proxies in front of srv, by RTT in
+	// milliseconds (latency.go); none for RTT 0, which goes to srv.
+	proxies map[int]*toxiproxy.Proxy
 }
 
 // sshAccess is what every client needs to log in to the hosts.
@@ -28,8 +35,9 @@ type sshAccess struct {
 }
 
 // startHosts starts n sshd servers accepting one new key for the
-// unprivileged test login user.
-func startHosts(r *runner, n int) ([]*host, sshAccess) {
+// unprivileged test login user, and for each RTT above 0 a latency proxy in
+// front of each; known_hosts has every address a client may dial.
+func startHosts(r *runner, n int, rtts []int) ([]*host, sshAccess) {
 	users := sshtest.EnsureUsers(r)
 	key := sshtest.NewKey(r)
 	dir := r.TempDir()
@@ -43,14 +51,34 @@ func startHosts(r *runner, n int) ([]*host, sshAccess) {
 	var knownHosts []string
 	for range n {
 		srv := sshtest.Start(r, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}})
-		hosts = append(hosts, &host{
-			srv:  srv,
-			user: users.Login.Name,
-			uid:  users.Login.UID,
-			gid:  users.Login.GID,
-			root: sshtest.OwnedTempDir(r, users.Login),
-		})
-		knownHosts = append(knownHosts, srv.KnownHostsLine())
+		h := &host{
+			srv:     srv,
+			user:    users.Login.Name,
+			uid:     users.Login.UID,
+			gid:     users.Login.GID,
+			root:    sshtest.OwnedTempDir(r, users.Login),
+			proxies: map[int]*toxiproxy.Proxy{},
+		}
+		hosts = append(hosts, h)
+		addrs := []string{srv.Addr()}
+		for _, rtt := range rtts {
+			if rtt == 0 {
+				continue
+			}
+			p, err := startLatencyProxy(srv.Host(), srv.Addr(), time.Duration(rtt)*time.Millisecond)
+			r.check(err, "starting the latency proxies")
+			r.Cleanup(p.Stop)
+			got, err := configuredRTT(p)
+			r.check(err, "checking the latency proxy")
+			if got != time.Duration(rtt)*time.Millisecond {
+				r.Fatalf("bench: the latency proxy for %s adds %v, want %d ms", srv.Addr(), got, rtt)
+			}
+			h.proxies[rtt] = p
+			addrs = append(addrs, p.Listen)
+		}
+		// The proxies present sshd's own host key, so it is known under
+		// every address.
+		knownHosts = append(knownHosts, knownhosts.Line(addrs, srv.HostPublicKey))
 	}
 	r.check(os.WriteFile(access.knownHostsFile, []byte(strings.Join(knownHosts, "\n")+"\n"), 0o600), "writing known_hosts")
 	return hosts, access
@@ -71,7 +99,20 @@ func (a sshAccess) sshArgs() []string {
 
 func (h *host) target() string { return h.user + "@" + h.srv.Host() }
 
-func (h *host) port() string { return strconv.Itoa(h.srv.Port()) }
+// dialPort is the port clients dial to reach h at rtt milliseconds: the
+// latency proxy's, or sshd's own for 0. The proxies listen on sshd's
+// address, so the host part is always h.srv.Host().
+func (h *host) dialPort(rtt int) int {
+	if p, ok := h.proxies[rtt]; ok {
+		_, port, _ := net.SplitHostPort(p.Listen)
+		n, _ := strconv.Atoi(port)
+		return n
+	}
+	if rtt != 0 {
+		panic(fmt.Sprintf("bench: no latency proxy for %d ms in front of %s", rtt, h.srv.Addr()))
+	}
+	return h.srv.Port()
+}
 
 // hostCounters are the hosts' login counts and CPU time at one moment.
 type hostCounters struct {

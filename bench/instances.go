@@ -20,6 +20,9 @@ type instance struct {
 	Offset int64
 	// Host is nil for local files.
 	Host *host
+	// RTT is the round trip in milliseconds the clients are given to the
+	// host (through a latency proxy above 0; see latency.go).
+	RTT int
 	// layout is the kind of home it is.
 	layout *homeLayout
 }
@@ -33,11 +36,12 @@ func (in instance) filesRead() []string { return in.kind().filesRead }
 
 // instances are n resources, alternately apim_instance_ports and
 // apim_websocket_inbound, each with its own home of the layout under root
-// (or under its host's root, the hosts taken in turn) and its own offset.
-func instances(n int, root string, hosts []*host, l *homeLayout) []instance {
+// (or under its host's root, the hosts taken in turn, reached at rtt
+// milliseconds) and its own offset.
+func instances(n int, root string, hosts []*host, rtt int, l *homeLayout) []instance {
 	out := make([]instance, n)
 	for i := range out {
-		in := instance{Name: fmt.Sprintf("i%03d", i), Kind: kindPorts, Offset: int64(i + 1), layout: l}
+		in := instance{Name: fmt.Sprintf("i%03d", i), Kind: kindPorts, Offset: int64(i + 1), RTT: rtt, layout: l}
 		if i%2 == 1 {
 			in.Kind = kindWebSocket
 		}
@@ -51,6 +55,9 @@ func instances(n int, root string, hosts []*host, l *homeLayout) []instance {
 	}
 	return out
 }
+
+// dialPort is the port clients dial for the instance's host.
+func (in instance) dialPort() int { return in.Host.dialPort(in.RTT) }
 
 // layOut writes the shipped files into every home, owned by the host's login
 // user for remote homes.

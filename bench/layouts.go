@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/portoffset/terraform-provider-apim/bench/internal/benchhome"
 	"github.com/portoffset/terraform-provider-apim/internal/apim"
 )
 
@@ -20,13 +21,8 @@ import (
 type homeLayout struct {
 	// version is the -homes value.
 	version string
-	// fixtureDir holds the shipped files, at their paths in a home.
-	fixtureDir string
-	// shipped are the files every home gets from fixtureDir.
-	shipped []string
-	// written are files every home gets that the fixtures do not hold, with
-	// their content.
-	written map[string][]byte
+	// files are the files every home gets (shared with the floor's tests).
+	files *benchhome.Layout
 	// playbook is the Ansible playbook of this layout.
 	playbook string
 	// kinds are the resource kinds' ways with such a home.
@@ -65,10 +61,9 @@ func layoutNames() string {
 // layout21 is an APIM 2.1.0 home: carbon.xml, WorkflowCallbackService.xml
 // and WebSocketInboundEndpoint.xml, as they ship.
 var layout21 = &homeLayout{
-	version:    "2.1.0",
-	fixtureDir: "testdata/wso2/apim-2.1.0",
-	shipped:    []string{apim.CarbonXML, apim.WorkflowCallbackService, apim.WebSocket.File},
-	playbook:   "bench/ansible/apim.yml",
+	version:  "2.1.0",
+	files:    benchhome.Layouts["2.1.0"],
+	playbook: "bench/ansible/apim.yml",
 	kinds: map[string]kindLayout{
 		kindPorts: {
 			// detectHome reads deployment.toml, updates/product.txt,
@@ -130,11 +125,9 @@ var layout21 = &homeLayout{
 // it at the first start) and no WorkflowCallbackService.xml (4.2.0 ships
 // none).
 var layout42 = &homeLayout{
-	version:    "4.2.0",
-	fixtureDir: "testdata/wso2/apim-4.2.0",
-	shipped:    []string{apim.DeploymentTOML, apim.WebSocket.File, apim.WebSocket.Template()},
-	written:    map[string][]byte{apim.ProductTxt: []byte("wso2am-4.2.0\n")},
-	playbook:   "bench/ansible/apim-4.x.yml",
+	version:  "4.2.0",
+	files:    benchhome.Layouts["4.2.0"],
+	playbook: "bench/ansible/apim-4.x.yml",
 	kinds: map[string]kindLayout{
 		kindPorts: {
 			// detectHome reads deployment.toml, updates/product.txt,
@@ -223,20 +216,9 @@ func noInstanceOffset() (int64, error) {
 // path relative to the home.
 type fixtures map[string][]byte
 
-// readFixtures reads the layout's files.
+// readFixtures reads the layout's files, from the repository root.
 func (l *homeLayout) readFixtures() (fixtures, error) {
-	f := fixtures{}
-	for _, rel := range l.shipped {
-		b, err := os.ReadFile(filepath.Join(l.fixtureDir, rel))
-		if err != nil {
-			return nil, err
-		}
-		f[rel] = b
-	}
-	for rel, b := range l.written {
-		f[rel] = b
-	}
-	return f, nil
+	return l.files.Read(".")
 }
 
 // unchanged checks that the files rel names in home are as shipped.

@@ -60,7 +60,7 @@ func TestLayouts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ins := instances(20, t.TempDir(), nil, l)
+			ins := instances(20, t.TempDir(), nil, 0, l)
 			if err := f.layOut(ins); err != nil {
 				t.Fatal(err)
 			}

@@ -6,9 +6,11 @@
 // with nothing to change, plans after hand edits and destroys N resources
 // on local files and on four real sshd hosts on loopback, each resource on
 // an APIM home of its own laid out from testdata/wso2 (-homes: 2.1.0 or
-// 4.2.0, see layouts.go), alternating the sides round by round after a
-// warm-up round, and writes the medians, ranges and ratios (summary.md),
-// every sample (results.json) and a chart (seconds-vs-n.png) to -out.
+// 4.2.0, see layouts.go), over SSH at each round-trip time of -rtt (a
+// toxiproxy latency proxy in front of each sshd above 0, see latency.go),
+// alternating the sides round by round after a warm-up round, and writes
+// the medians, ranges and ratios (summary.md), every sample (results.json)
+// and the charts (seconds-vs-n.png, seconds-vs-rtt.png) to -out.
 //
 // Run it as root from the repository root, through `make bench`, which
 // installs what it needs from Debian's packages first.
@@ -21,9 +23,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/portoffset/terraform-provider-apim/bench/internal/benchhome"
 )
 
 // sshHosts is how many SSH hosts the instances are spread over.
@@ -34,8 +39,9 @@ func main() {
 	reps := flag.Int("reps", 5, "measured rounds per number of resources and target (at least 5 for the published figures)")
 	targetList := flag.String("targets", "local,ssh", "where the files are: local, ssh or both")
 	homes := flag.String("homes", "2.1.0", "the APIM homes laid out: "+layoutNames())
-	out := flag.String("out", "", "directory for summary.md, results.json and the chart (default bench/results for 2.1.0 homes, bench/results-<version> for the others)")
+	out := flag.String("out", "", "directory for summary.md, results.json and the charts (default bench/results for 2.1.0 homes, bench/results-<version> for the others)")
 	sideList := flag.String("sides", strings.Join(sideKeys, ","), "comma-separated sides to measure (for a quick re-measurement of some of them)")
+	rttList := flag.String("rtt", "0", "comma-separated round-trip times in milliseconds for the ssh target: above 0, every SSH client (our provider, raw OpenSSH, Ansible) reaches each sshd through a latency proxy adding half of it each way (the local target runs at 0 only)")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 
@@ -47,7 +53,20 @@ func main() {
 		}
 		ns = append(ns, n)
 	}
+	var rtts []int
+	for f := range strings.SplitSeq(*rttList, ",") {
+		ms, err := strconv.Atoi(f)
+		if err != nil || ms < 0 || slices.Contains(rtts, ms) {
+			log.Fatalf("bench: -rtt: %q is not a new number of milliseconds, 0 or more", f)
+		}
+		rtts = append(rtts, ms)
+	}
 	targets := strings.Split(*targetList, ",")
+	for _, t := range targets {
+		if t != "local" && t != "ssh" {
+			log.Fatalf("bench: -targets: unknown target %q (local, ssh)", t)
+		}
+	}
 	l, ok := layouts[*homes]
 	if !ok {
 		log.Fatalf("bench: -homes: unknown homes %q (%s)", *homes, layoutNames())
@@ -58,33 +77,71 @@ func main() {
 			*out += "-" + l.version
 		}
 	}
+	only := map[string]bool{}
+	for _, k := range strings.Split(*sideList, ",") {
+		if !slices.Contains(sideKeys, k) {
+			log.Fatalf("bench: -sides: unknown side %q (%s)", k, strings.Join(sideKeys, ", "))
+		}
+		only[k] = true
+	}
+	if missing := missingTools(only, targets); len(missing) > 0 {
+		log.Fatalf("bench: not found: %s; `make bench` installs them (ansible, python3-lxml, gnuplot-nox, time, openssh-client)", strings.Join(missing, ", "))
+	}
 
 	r := newRunner()
 	defer r.close()
-	b := newBench(r, targets, l)
-	b.only = map[string]bool{}
-	for _, k := range strings.Split(*sideList, ",") {
-		if !slices.Contains(sideKeys, k) {
-			r.Fatalf("bench: -sides: unknown side %q (%s)", k, strings.Join(sideKeys, ", "))
-		}
-		b.only[k] = true
-	}
-	res := &results{Machine: describeMachine(), Homes: l.version, Reps: *reps}
+	b := newBench(r, targets, rtts, l, only)
+	res := &results{Machine: describeMachine(only), Homes: l.version, Reps: *reps}
 	for _, target := range targets {
-		for i, n := range ns {
-			sides := b.sides(target, n)
-			if i == 0 {
-				log.Printf("%s: warm-up round at N=%d", target, n)
-				b.round(target, n, sides, nil)
-			}
-			for rep := 1; rep <= *reps; rep++ {
-				log.Printf("%s N=%d: round %d of %d", target, n, rep, *reps)
-				b.round(target, n, sides, res)
+		targetRTTs := rtts
+		if target == "local" {
+			targetRTTs = []int{0}
+		}
+		for j, rtt := range targetRTTs {
+			for i, n := range ns {
+				sides := b.sides(target, rtt, n)
+				if i == 0 && j == 0 {
+					log.Printf("%s: warm-up round at N=%d, RTT %d ms", target, n, rtt)
+					b.round(target, rtt, n, sides, nil)
+				}
+				for rep := 1; rep <= *reps; rep++ {
+					log.Printf("%s RTT=%dms N=%d: round %d of %d", target, rtt, n, rep, *reps)
+					b.round(target, rtt, n, sides, res)
+				}
 			}
 		}
 	}
 	r.check(res.write(*out), "writing results to %s", *out)
 	log.Printf("results in %s", *out)
+}
+
+// missingTools lists the programs the selected sides and targets need that
+// are not installed: terraform for the Terraform sides, GNU time for the
+// two provider sides (it measures the provider processes), ansible-playbook
+// for Ansible, the OpenSSH client for raw OpenSSH and for Ansible over SSH,
+// and gnuplot for the charts. The ssh target's sshd is checked when the
+// hosts start (internal/sshtest).
+func missingTools(only map[string]bool, targets []string) []string {
+	need := []string{"gnuplot"}
+	if only["apim"] || only["floor"] || only["terraform_data"] {
+		need = append(need, "terraform")
+	}
+	if only["apim"] || only["floor"] {
+		need = append(need, "/usr/bin/time")
+	}
+	if only["ansible"] {
+		need = append(need, "ansible-playbook")
+	}
+	if slices.Contains(targets, "ssh") && (only["raw"] || only["ansible"]) {
+		need = append(need, "ssh")
+	}
+	var missing []string
+	for _, tool := range need {
+		if _, err := exec.LookPath(tool); err != nil {
+			missing = append(missing, tool)
+		}
+	}
+	return missing
 }
 
 // bench holds what every round uses.
@@ -97,40 +154,38 @@ type bench struct {
 	access   sshAccess
 	ours     string // CLI configuration selecting our provider
 	floor    string // and the floor provider
-	only     map[string]bool
+	// floorHome tells the floor what the homes are, so that it plans the
+	// values the real provider plans without reading them (floorhome).
+	floorHome string
+	only      map[string]bool
 }
 
-func newBench(r *runner, targets []string, l *homeLayout) *bench {
-	for _, tool := range []string{"terraform", "ansible-playbook", "ssh", "gnuplot", "/usr/bin/time"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			r.Fatalf("bench: %s not found: run `make bench`, which installs ansible, python3-lxml, gnuplot-nox, time and openssh", tool)
-		}
-	}
-	b := &bench{r: r, work: r.TempDir(), layout: l}
+func newBench(r *runner, targets []string, rtts []int, l *homeLayout, only map[string]bool) *bench {
+	b := &bench{r: r, work: r.TempDir(), layout: l, only: only}
 	var err error
 	b.fixtures, err = l.readFixtures()
 	r.check(err, "reading the fixtures (run from the repository root)")
+	facts, err := benchhome.Describe(b.fixtures)
+	r.check(err, "describing the APIM %s homes for the floor", l.version)
+	b.floorHome = benchhome.EnvVar + "=" + facts.Encode()
 	for _, p := range []struct {
-		name, pkg string
-		cli       *string
-	}{{"ours", ".", &b.ours}, {"floor", "./bench/floor", &b.floor}} {
-		dir := filepath.Join(b.work, "providers", p.name)
+		key, pkg string
+		cli      *string
+	}{{"apim", ".", &b.ours}, {"floor", "./bench/floor", &b.floor}} {
+		if !only[p.key] {
+			continue
+		}
+		dir := filepath.Join(b.work, "providers", p.key)
 		r.check(os.MkdirAll(dir, 0o755), "creating %s", dir)
 		binary := filepath.Join(dir, "provider")
 		if out, err := exec.Command("go", "build", "-o", binary, p.pkg).CombinedOutput(); err != nil {
 			r.Fatalf("bench: go build %s: %v\n%s", p.pkg, err, out)
 		}
 		*p.cli, err = providerBinary(dir, binary)
-		r.check(err, "installing the %s provider", p.name)
+		r.check(err, "installing the %s provider", p.key)
 	}
-	for _, t := range targets {
-		switch t {
-		case "local":
-		case "ssh":
-			b.hosts, b.access = startHosts(r, sshHosts)
-		default:
-			r.Fatalf("bench: -targets: unknown target %q (local, ssh)", t)
-		}
+	if slices.Contains(targets, "ssh") {
+		b.hosts, b.access = startHosts(r, sshHosts, rtts)
 	}
 	return b
 }
@@ -156,14 +211,14 @@ const (
 
 // sides lays out n instances for a target and prepares every side's
 // working directory.
-func (b *bench) sides(target string, n int) []namedSide {
-	dir := filepath.Join(b.work, target, strconv.Itoa(n))
+func (b *bench) sides(target string, rtt, n int) []namedSide {
+	dir := filepath.Join(b.work, target, fmt.Sprintf("rtt%d", rtt), strconv.Itoa(n))
 	var hosts []*host
 	var access *sshAccess
 	if target == "ssh" {
 		hosts, access = b.hosts, &b.access
 	}
-	ins := instances(n, filepath.Join(b.work, target, "homes"), hosts, b.layout)
+	ins := instances(n, filepath.Join(b.work, target, "homes"), hosts, rtt, b.layout)
 	b.r.check(b.fixtures.layOut(ins), "laying out %d APIM %s homes", n, b.layout.version)
 
 	var sides []namedSide
@@ -183,6 +238,9 @@ func (b *bench) sides(target string, n int) []namedSide {
 		b.r.check(writeTerraformDir(tf.dir, config, ins), "writing %s", tf.dir)
 		tf.env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG=",
 			"TF_CLI_CONFIG_FILE="+s.cli, "BENCH_PROVIDER_LOG="+tf.providerLog)
+		if s.key == "floor" {
+			tf.env = append(tf.env, b.floorHome)
+		}
 		sides = append(sides, namedSide{name: s.name, steps: tf.steps(ins), providerLog: tf.providerLog})
 	}
 
@@ -195,7 +253,7 @@ func (b *bench) sides(target string, n int) []namedSide {
 	}
 
 	if target == "ssh" && b.only["raw"] {
-		raw := &rawSSHSide{dir: filepath.Join(dir, "ssh"), access: b.access}
+		raw := &rawSSHSide{dir: filepath.Join(dir, "ssh"), access: b.access, rtt: rtt}
 		b.r.check(os.MkdirAll(raw.dir, 0o700), "creating %s", raw.dir)
 		sides = append(sides, namedSide{name: sideRawSSH, steps: raw.steps(ins)})
 	}
@@ -204,39 +262,56 @@ func (b *bench) sides(target string, n int) []namedSide {
 
 // round runs every side's steps once, side after side, recording the
 // samples in res (nil for the warm-up).
-func (b *bench) round(target string, n int, sides []namedSide, res *results) {
+func (b *bench) round(target string, rtt, n int, sides []namedSide, res *results) {
 	for _, s := range sides {
 		for _, st := range s.steps {
 			smp, err := measure(st, b.hosts, s.providerLog)
 			if err != nil {
-				b.r.Fatalf("bench: %s, N=%d, %s: %v", target, n, s.name, err)
+				b.r.Fatalf("bench: %s, RTT %d ms, N=%d, %s: %v", target, rtt, n, s.name, err)
 			}
 			log.Printf("  %-22s %-17s %7.2fs wall %7.2fs cpu %5d KiB provider %d logins/host",
 				s.name, st.op, smp.Wall, smp.CPU, smp.ProviderRSS, smp.Logins)
 			if res != nil {
-				res.add(target, n, s.name, st.op, smp)
+				res.add(target, rtt, n, s.name, st.op, smp)
 			}
 		}
 	}
 }
 
-// describeMachine records what the figures were measured on.
-func describeMachine() map[string]string {
+// describeMachine records what the figures were measured on: the versions
+// of the tools the selected sides use.
+func describeMachine(only map[string]bool) map[string]string {
 	sh := func(cmd string) string {
 		out, _ := exec.Command("sh", "-c", cmd).CombinedOutput()
 		return strings.TrimSpace(string(out))
 	}
-	return map[string]string{
+	m := map[string]string{
 		"cpu":       sh(`grep -m1 'model name' /proc/cpuinfo | cut -d: -f2`) + ", " + sh("nproc") + " cores",
 		"memory":    sh(`awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo`),
 		"kernel":    sh("uname -sr"),
 		"os":        sh(`. /etc/os-release && echo "$PRETTY_NAME"`),
 		"go":        sh("go version"),
-		"terraform": sh("terraform version 2>/dev/null | grep -m1 '^Terraform v'"),
-		"ansible":   sh("ansible-playbook --version | head -1") + ", community.general " + sh(`ansible-galaxy collection list community.general 2>/dev/null | awk '/community.general/ {print $2; exit}'`),
-		"python":    sh("/usr/bin/python3 --version") + ", lxml " + sh(`/usr/bin/python3 -c 'import lxml.etree as e; print(e.__version__)'`),
+		"toxiproxy": "github.com/Shopify/toxiproxy/v2 " + toxiproxyVersion(),
 		"openssh":   sh("ssh -V"),
+		"terraform": sh("terraform version 2>/dev/null | grep -m1 '^Terraform v'"),
 	}
+	if only["ansible"] {
+		m["ansible"] = sh("ansible-playbook --version | head -1") + ", community.general " + sh(`ansible-galaxy collection list community.general 2>/dev/null | awk '/community.general/ {print $2; exit}'`)
+		m["python"] = sh("/usr/bin/python3 --version") + ", lxml " + sh(`/usr/bin/python3 -c 'import lxml.etree as e; print(e.__version__)'`)
+	}
+	return m
+}
+
+// toxiproxyVersion is the toxiproxy module the benchmark was built with.
+func toxiproxyVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/Shopify/toxiproxy/v2" {
+				return d.Version
+			}
+		}
+	}
+	return "(version unknown)"
 }
 
 func init() {

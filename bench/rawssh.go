@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 )
 
@@ -16,6 +17,7 @@ import (
 type rawSSHSide struct {
 	dir    string
 	access sshAccess
+	rtt    int // through the latency proxy of this RTT (ms), 0 for none
 }
 
 func (s *rawSSHSide) steps(ins []instance) []step {
@@ -26,7 +28,7 @@ func (s *rawSSHSide) steps(ins []instance) []step {
 }
 
 func (s *rawSSHSide) ssh(h *host, args ...string) []string {
-	base := append(s.access.sshArgs(), "-o", "ControlPath="+filepath.Join(s.dir, "cp-%h-%p-%r"), "-p", h.port())
+	base := append(s.access.sshArgs(), "-o", "ControlPath="+filepath.Join(s.dir, "cp-%h-%p-%r"), "-p", strconv.Itoa(h.dialPort(s.rtt)))
 	return append(append(base, args...), h.target())
 }
 

@@ -101,7 +101,7 @@ func writeTerraformDir(dir, config string, ins []instance) error {
 	for _, in := range ins {
 		e := entry{Kind: in.Kind, Home: in.Home, Offset: in.Offset}
 		if in.Host != nil {
-			e.Host, e.Port = in.Host.srv.Host(), in.Host.srv.Port()
+			e.Host, e.Port = in.Host.srv.Host(), in.dialPort()
 		}
 		entries[in.Name] = e
 	}

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # make bench: the Go micro-benchmarks, then the side-by-side comparison of
 # bench/ (our provider, the no-op floor, terraform_data, Ansible, raw
-# OpenSSH): on APIM 2.1.0 homes for N = 10, 100 and 400, writing
-# bench/results/, then on APIM 4.2.0 homes for N = 400, writing
-# bench/results-4.2.0/. Arguments go to both runs of `go run ./bench` (see
-# `go run ./bench -h`); with -homes or -out among them there is one run, as
-# given. As root on Debian it installs what the comparison
+# OpenSSH) for N = 100 and 400, locally and over SSH at RTT 0, 5, 50 and
+# 100 ms: on APIM 2.1.0 homes, writing bench/results/, then on APIM 4.2.0
+# homes, writing bench/results-4.2.0/. Arguments go to both runs of
+# `go run ./bench` after those flags, so they win (see `go run ./bench -h`);
+# with -homes or -out among them there is one run, as given (make
+# bench-quick passes -out). As root on Debian it installs what the comparison
 # needs: ansible (with community.general), python3-lxml, gnuplot-nox, time,
 # procps, besides what `make test` needs.
 set -euo pipefail
@@ -31,11 +32,18 @@ if ((${#need[@]})); then
 	apt-get install -y -q --no-install-recommends "${need[@]}" </dev/null
 fi
 
-mkdir -p bench/results
-echo "== make bench: Go micro-benchmarks (bench/results/micro.txt)"
-go test -run '^$' -bench . -benchmem ./internal/... | tee bench/results/micro.txt
+# BENCH_MICRO=0 (make bench-quick) skips the micro-benchmarks.
+if [ "${BENCH_MICRO:-1}" != 0 ]; then
+	mkdir -p bench/results
+	echo "== make bench: Go micro-benchmarks (bench/results/micro.txt)"
+	go test -run '^$' -bench . -benchmem ./internal/... | tee bench/results/micro.txt
+fi
 
 export CHECKPOINT_DISABLE=1
+# Issue 11: N = 100 and 400, over SSH at RTT 0, 5, 50 and 100 ms (the local
+# target runs at 0 only); the arguments come after, so they win.
+measure=(-n 100,400 -rtt 0,5,50,100)
+
 # Arguments that choose the homes or the results directory make it one run,
 # as given: two runs would write to the same place.
 one_run=
@@ -45,15 +53,14 @@ for a in "$@"; do
 	esac
 done
 if [ -n "$one_run" ]; then
-	echo "== make bench: side-by-side comparison (go run ./bench $*)"
-	go run ./bench "$@"
+	echo "== make bench: side-by-side comparison (go run ./bench ${measure[*]} $*)"
+	go run ./bench "${measure[@]}" "$@"
 	exit
 fi
 
-echo "== make bench: side-by-side comparison, APIM 2.1.0 homes (go run ./bench $*; bench/results/)"
-go run ./bench "$@"
+echo "== make bench: side-by-side comparison, APIM 2.1.0 homes (go run ./bench ${measure[*]} $*; bench/results/)"
+go run ./bench "${measure[@]}" "$@"
 
-# Issue 10: the same sides and targets on APIM 4.2.0 homes, at N = 400 (later
-# arguments win, so BENCH_FLAGS="-n 10" makes this N = 10 as well).
-echo "== make bench: side-by-side comparison, APIM 4.2.0 homes (go run ./bench -homes 4.2.0 -n 400 $*; bench/results-4.2.0/)"
-go run ./bench -homes 4.2.0 -n 400 "$@"
+# Issue 10: the same sides, targets and RTTs on APIM 4.2.0 homes.
+echo "== make bench: side-by-side comparison, APIM 4.2.0 homes (go run ./bench -homes 4.2.0 ${measure[*]} $*; bench/results-4.2.0/)"
+go run ./bench -homes 4.2.0 "${measure[@]}" "$@"

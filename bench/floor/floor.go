@@ -35,9 +35,13 @@ func (p *floorProvider) Schema(ctx context.Context, req provider.SchemaRequest, 
 	p.real.Schema(ctx, req, resp)
 }
 
-// Configure ignores the configuration: the real provider would only keep
-// its ssh settings for the resources, which the floor never connects with.
-func (p *floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+// Configure keeps the provider's ssh object, which the resources' ids name
+// (the floor never connects), and the homes' facts the bench gives it
+// (plan.go).
+func (p *floorProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	c, diags := configure(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	resp.ResourceData = c
 }
 
 // Resources wraps every resource of the real provider, so a resource added
@@ -46,7 +50,10 @@ func (p *floorProvider) Resources(ctx context.Context) []func() resource.Resourc
 	var floors []func() resource.Resource
 	for _, newReal := range p.real.Resources(ctx) {
 		floors = append(floors, func() resource.Resource {
-			return &floorResource{real: newReal()}
+			res := newReal()
+			var md resource.MetadataResponse
+			res.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "apim"}, &md)
+			return &floorResource{real: res, typeName: md.TypeName}
 		})
 	}
 	return floors
@@ -59,10 +66,24 @@ func (p *floorProvider) DataSources(context.Context) []func() datasource.DataSou
 
 // floorResource has a real resource's type name and schema, with the plan
 // modifiers, defaults and validators inside the schema, but none of its
-// ModifyPlan, ValidateConfig or file access: whatever Terraform plans is
-// stored as is.
+// ValidateConfig or file access. Its ModifyPlan plans the values the real
+// one plans, from what the bench tells it of the homes rather than from
+// their files (plan.go); whatever is planned is stored as is.
 type floorResource struct {
-	real resource.Resource
+	real     resource.Resource
+	typeName string
+	config   *floorConfig
+}
+
+var (
+	_ resource.ResourceWithConfigure  = (*floorResource)(nil)
+	_ resource.ResourceWithModifyPlan = (*floorResource)(nil)
+)
+
+func (r *floorResource) Configure(_ context.Context, req resource.ConfigureRequest, _ *resource.ConfigureResponse) {
+	if c, ok := req.ProviderData.(*floorConfig); ok {
+		r.config = c
+	}
 }
 
 func (r *floorResource) Metadata(ctx context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

@@ -93,11 +93,14 @@ func TestFloorAppliesWithoutIO(t *testing.T) {
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("apim_instance_ports.a", tfjsonpath.New("offset"), knownvalue.Int64Exact(3)),
 						statecheck.ExpectKnownValue("apim_websocket_inbound.b", tfjsonpath.New("offset"), knownvalue.Int64Exact(3)),
-						// The real provider computes these at plan time;
-						// zero shows the floor's apply stored the plan, with every
-						// unknown value made zero.
+						// Without the bench's facts the floor, like the real
+						// provider on a home it cannot read, leaves the ports
+						// unknown; zero shows the floor's apply stored the plan,
+						// with every unknown value made zero.
 						statecheck.ExpectKnownValue("apim_instance_ports.a", tfjsonpath.New("ports").AtMapKey("servlet_https"), knownvalue.Int64Exact(0)),
-						statecheck.ExpectKnownValue("apim_websocket_inbound.b", tfjsonpath.New("port"), knownvalue.Int64Exact(0)),
+						// The WebSocket port needs no file: base_port + offset,
+						// planned as the real provider plans it.
+						statecheck.ExpectKnownValue("apim_websocket_inbound.b", tfjsonpath.New("port"), knownvalue.Int64Exact(9102)),
 						// Defaults in the schema still apply: the schema is the real one.
 						statecheck.ExpectKnownValue("apim_instance_ports.a", tfjsonpath.New("on_destroy"), knownvalue.StringExact("restore")),
 					},
