@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -67,17 +66,15 @@ func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, err
 	return r, nil
 }
 
-// readFiles reads the files rel names under the home dir on t all at once,
-// so a remote host costs one round trip for all of them.
+// readFiles reads the files rel names under the home dir on t all at once
+// (Target.ReadFiles), so a remote host costs one round trip for all of
+// them.
 func readFiles(ctx context.Context, t target.Target, dir string, rel ...string) ([][]byte, []error) {
-	docs := make([][]byte, len(rel))
-	errs := make([]error, len(rel))
-	var wg sync.WaitGroup
+	paths := make([]string, len(rel))
 	for i, name := range rel {
-		wg.Go(func() { docs[i], errs[i] = t.ReadFile(ctx, filePath(dir, name)) })
+		paths[i] = filePath(dir, name)
 	}
-	wg.Wait()
-	return docs, errs
+	return t.ReadFiles(ctx, paths)
 }
 
 // homeOfState is the home as the state records it: the generation from the

@@ -128,3 +128,14 @@ func injectFault(stage string) error {
 	}
 	return writeFault(stage)
 }
+
+// ReadFiles reads every path as ReadFile does; locally there is no round
+// trip to save, so one after the other.
+func (l Local) ReadFiles(ctx context.Context, paths []string) ([][]byte, []error) {
+	docs := make([][]byte, len(paths))
+	errs := make([]error, len(paths))
+	for i, p := range paths {
+		docs[i], errs[i] = l.ReadFile(ctx, p)
+	}
+	return docs, errs
+}

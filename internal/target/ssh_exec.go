@@ -111,6 +111,10 @@ func (t *sshTarget) startScript(c *sshConn, script string, args ...string) (*scr
 	return r, nil
 }
 
+// closeInput ends the script's input: a script that reads nothing more
+// (the read script) can then finish without another round trip.
+func (r *scriptRun) closeInput() { _ = r.stdin.Close() }
+
 // send writes b to the script's stdin.
 func (r *scriptRun) send(b []byte) error {
 	_, err := r.stdin.Write(b)
@@ -148,16 +152,37 @@ func (r *scriptRun) next() (scriptMsg, error) {
 		return scriptMsg{}, err
 	}
 	kind, arg, _ := strings.Cut(line, " ")
-	if len(kind) != 1 || !strings.Contains("RWDF", kind) {
+	if len(kind) != 1 || !strings.Contains("RWDFSE", kind) {
 		return scriptMsg{}, fmt.Errorf("unexpected output from the script on the host: %q", shown(line))
 	}
 	m := scriptMsg{kind: kind[0], arg: arg}
 	if m.kind == 'F' {
-		rest, err := io.ReadAll(io.LimitReader(r.out, maxFailure))
+		return r.failureFields(m, line)
+	}
+	return m, nil
+}
+
+// failureFields reads the fields of an F message, "F CODE N" and N fields
+// each ended by a NUL, into m: a count, so a failure of one file leaves the
+// messages of the next one in place.
+func (r *scriptRun) failureFields(m scriptMsg, line string) (scriptMsg, error) {
+	code, count, _ := strings.Cut(m.arg, " ")
+	n, err := strconv.Atoi(count)
+	if err != nil || n < 0 || n > 16 {
+		return scriptMsg{}, fmt.Errorf("unexpected output from the script on the host: %q", shown(line))
+	}
+	m.arg = code
+	left := maxFailure
+	for range n {
+		field, err := r.out.ReadSlice(0)
+		if errors.Is(err, bufio.ErrBufferFull) || len(field) > left {
+			return scriptMsg{}, fmt.Errorf("a failure message of more than %d bytes from the host", maxFailure)
+		}
 		if err != nil {
 			return scriptMsg{}, err
 		}
-		m.fields = strings.Split(strings.TrimSuffix(string(rest), "\x00"), "\x00")
+		left -= len(field)
+		m.fields = append(m.fields, string(field[:len(field)-1]))
 	}
 	return m, nil
 }

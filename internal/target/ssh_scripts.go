@@ -73,7 +73,7 @@ nl='
 w=$(id -u) || exit 5
 printf 'apim:OUTPUT\n'
 fail() {
-	printf 'F %s\n' "$1"
+	printf 'F %s %d\n' "$1" $(($# - 1))
 	shift
 	for a do printf '%s\0' "$a"; done
 	exit 3
@@ -246,16 +246,32 @@ var shSweep = `sweep() {
 }
 `
 
-// shReadScript prints the file at the path on its first argument line,
-// resolved by shTrustWalk, with dd: iflag=nofollow, so a link put in its
-// place since the walk is not followed, and nonblock, so a FIFO put there
-// does not block; at most MaxFileSize+1 bytes, so the client sees a file
-// that grew past the limit.
-var shReadScript = withLimits(shPrelude + shTrustWalk + `IFS= read -r p || fail EINPUT
-walk "$p"
-[ -r "./$b" ] || fail ENOREAD "$e"
-printf 'R\n'
-exec dd if="./$b" iflag=nofollow,nonblock,count_bytes count=MAXSIZE1 bs=65536 status=none
+// shReadScript reads the files named on its input (a count, then one path
+// a line) one after the other, each as the file resolved by shTrustWalk
+// in a subshell of its own (so one file's walk, working directory and
+// failure do not touch the next), with dd: iflag=nofollow, so a link put
+// in its place since the walk is not followed, and nonblock, so a FIFO put
+// there does not block; at most MaxFileSize+1 bytes, so the client sees a
+// file that grew past the limit. The content is sent base64 on one line
+// after "R" (its length is not known before it is read, and no byte of
+// it can then end it early or forge the next file's messages), followed
+// by "S" and dd's exit status; a file that cannot be read gets "F" and
+// its fields instead; "E" ends each file.
+var shReadScript = withLimits(shPrelude + shTrustWalk + `IFS= read -r k || fail EINPUT
+case $k in ''|*[!0-9]*) fail EINPUT;; esac
+exec 5>&1
+while [ "$k" -gt 0 ]; do
+	k=$((k - 1))
+	IFS= read -r p || fail EINPUT
+	(
+	walk "$p"
+	[ -r "./$b" ] || fail ENOREAD "$e"
+	printf 'R\n'
+	rc=$({ { dd if="./$b" iflag=nofollow,nonblock,count_bytes count=MAXSIZE1 bs=65536 status=none; echo $? >&4; } | base64 -w 0 >&5; } 4>&1)
+	printf '\nS %s\n' "$rc"
+	)
+	printf 'E\n'
+done
 `)
 
 // shEditScript is one whole edit (EditFile, ssh_edit.go), in one session:

@@ -2,6 +2,7 @@ package target
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -62,11 +63,22 @@ func runShLocally(t *testing.T, u *sshtest.User, script string, args []string, i
 		line, after, _ := bytes.Cut(rest, []byte("\n"))
 		switch {
 		case bytes.HasPrefix(line, []byte("F ")):
-			o.code = string(line[2:])
-			o.fields = strings.Split(strings.TrimSuffix(string(after), "\x00"), "\x00")
+			code, count, _ := strings.Cut(string(line[2:]), " ")
+			n, err := strconv.Atoi(count)
+			if err != nil {
+				t.Fatalf("an F message without its field count: %q", line)
+			}
+			o.code = code
+			o.fields = strings.SplitN(string(after), "\x00", n+1)[:n]
 			return o
 		case bytes.Equal(line, []byte("R")):
-			o.content = after
+			// The read script's content: one base64 line.
+			enc, _, _ := bytes.Cut(after, []byte("\n"))
+			content, err := base64.StdEncoding.DecodeString(string(enc))
+			if err != nil {
+				t.Fatalf("the content after R is not base64: %v", err)
+			}
+			o.content = append([]byte{}, content...)
 			return o
 		}
 		rest = after
@@ -287,7 +299,7 @@ func goVerdictAs(p string, writer uint32) verdict {
 }
 
 func shVerdict(t *testing.T, u *sshtest.User, p string) verdict {
-	o := runShLocally(t, u, shReadScript, []string{p}, nil)
+	o := runShLocally(t, u, shReadScript, []string{"1", p}, nil)
 	switch o.code {
 	case "":
 		if o.content == nil {

@@ -33,6 +33,12 @@ type Target interface {
 	// before any content is read.
 	ReadFile(ctx context.Context, path string) ([]byte, error)
 
+	// ReadFiles reads every path as ReadFile does, at once: on a remote
+	// host in one exec session, so that the files one operation needs
+	// cost one round trip of the network, not one each. The results hold
+	// one content or one error per path, in order.
+	ReadFiles(ctx context.Context, paths []string) ([][]byte, []error)
+
 	// EditFile reads the regular file at path as ReadFile does, passes its
 	// content to edit and, when edit returns other bytes, replaces exactly
 	// the file it read with them, atomically: the new content goes to a
