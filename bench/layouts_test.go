@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -50,10 +49,7 @@ var applyLike = map[string]map[string]func(in instance) error{
 // shipped homes are as shipped and not applied, applied ones pass, and the
 // hand edits make a tenth of the homes, of both kinds, fail again.
 func TestLayouts(t *testing.T) {
-	if err := os.Chdir(".."); err != nil { // the fixture paths are from the repository root
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.Chdir("bench") })
+	t.Chdir("..") // the fixture paths are from the repository root
 	for version, l := range layouts {
 		t.Run(version, func(t *testing.T) {
 			f, err := l.readFixtures()

@@ -273,7 +273,7 @@ func TestSSHInstancePortsTOML(t *testing.T) {
 	if err := os.CopyFS(home, os.DirFS(newDistHome(t, d))); err != nil {
 		t.Fatal(err)
 	}
-	chownTree(t, home, login.UID, login.GID, 0o755, 0o644)
+	chownTree(t, home, login.UID, login.GID, 0o644)
 	toml := filepath.Join(home, apim.DeploymentTOML)
 	carbon := filepath.Join(home, apim.CarbonXML)
 	shipped, shippedCarbon := readFile(t, toml), readFile(t, carbon)

@@ -292,7 +292,7 @@ func TestSSHWebSocketInboundTOML(t *testing.T) {
 	if err := os.CopyFS(home, os.DirFS(local)); err != nil {
 		t.Fatal(err)
 	}
-	chownTree(t, home, login.UID, login.GID, 0o755, 0o644)
+	chownTree(t, home, login.UID, login.GID, 0o644)
 	before := allFiles(t, home)
 	ws := filepath.Join(home, apim.WebSocket.File)
 	toml = filepath.Join(home, apim.DeploymentTOML)

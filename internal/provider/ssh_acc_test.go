@@ -237,7 +237,7 @@ func ownedHome(t *testing.T, u sshtest.User) string {
 	if err := os.CopyFS(home, os.DirFS(newHome(t))); err != nil {
 		t.Fatal(err)
 	}
-	chownTree(t, home, u.UID, u.GID, 0o755, 0o644)
+	chownTree(t, home, u.UID, u.GID, 0o644)
 	return home
 }
 
@@ -719,9 +719,9 @@ func TestSSHAuthMethods(t *testing.T) {
 	})
 }
 
-// chownTree gives every directory and file under root the owner uid:gid and
-// the modes dirMode and fileMode.
-func chownTree(t *testing.T, root string, uid, gid int, dirMode, fileMode os.FileMode) {
+// chownTree gives every directory and file under root the owner uid:gid,
+// the directories mode 0755 and the files fileMode.
+func chownTree(t *testing.T, root string, uid, gid int, fileMode os.FileMode) {
 	t.Helper()
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -729,7 +729,7 @@ func chownTree(t *testing.T, root string, uid, gid int, dirMode, fileMode os.Fil
 		}
 		mode := fileMode
 		if d.IsDir() {
-			mode = dirMode
+			mode = 0o755
 		}
 		if err := os.Chown(p, uid, gid); err != nil {
 			return err
@@ -824,7 +824,7 @@ func TestSSHSudo(t *testing.T) {
 		t.Fatal(err)
 	}
 	owner := users.Owner
-	chownTree(t, home, owner.UID, owner.GID, 0o755, 0o640)
+	chownTree(t, home, owner.UID, owner.GID, 0o640)
 	h := newAPIMHost(t, srv, home)
 	ownerAndMode := func() error {
 		for _, rel := range managedFiles {

@@ -169,7 +169,13 @@ func (tc *turnCounter) count(op func()) int {
 	return tc.turns
 }
 
-func (tc *turnCounter) port() int { return tc.ln.Addr().(*net.TCPAddr).Port }
+func (tc *turnCounter) port() int {
+	addr, ok := tc.ln.Addr().(*net.TCPAddr)
+	if !ok {
+		panic("a TCP listener without a TCP address")
+	}
+	return addr.Port
+}
 
 // Round trips (turnCounter) on an established connection:
 // reading the files of one operation costs at most 3 however many there
