@@ -22,16 +22,27 @@ type homeRead struct {
 	// bases are the port bases the home's files set instead of the
 	// shipped ones (apim.PortBases), by port name.
 	bases map[string]int64
+	// workflowDoc is WorkflowCallbackService.xml, read in the same round
+	// trip as the rest (nil when it could not be); workflowErr is why not.
+	// It is not part of what the home is, so its failure is not
+	// detectHome's.
+	workflowDoc []byte
+	workflowErr error
+	// read says the home was read, not taken from the state.
+	read bool
 }
 
 // detectHome reads the files that tell what the APIM home at dir is
-// (apim.DetectHome) on t, all at once. A file the home does not have, or
+// (apim.DetectHome) on t, all at once, with the workflow callback file
+// apim_instance_ports also manages. A file the home does not have, or
 // that the login user may not read, is not there for detection; any other
 // failure (the host is unreachable, a path is unsafe, a port base
 // deployment.toml sets that is not a port) is returned; configFile then
 // names the file concerned when it is known.
 func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, error) {
-	docs, errs := readFiles(ctx, t, dir, apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML, apim.DeploymentBackup)
+	docs, errs := readFiles(ctx, t, dir, apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML, apim.DeploymentBackup, apim.WorkflowCallbackService)
+	workflowDoc, workflowErr := docs[5], errs[5]
+	docs, errs = docs[:5], errs[:5]
 	// Only whether the backup exists matters; a file the login user may
 	// not read does.
 	hasBackup := errs[4] == nil || errors.Is(errs[4], fs.ErrPermission)
@@ -52,7 +63,7 @@ func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, err
 		f.ServerRole = apim.ServerRole(docs[0])
 	}
 	h := apim.DetectHome(f)
-	r := homeRead{home: h, configFile: filePath(dir, h.Generation.ConfigFile())}
+	r := homeRead{home: h, configFile: filePath(dir, h.Generation.ConfigFile()), workflowDoc: workflowDoc, workflowErr: workflowErr, read: true}
 	if h.Generation != apim.Deployment3 {
 		r.configDoc = docs[3]
 		return r, nil

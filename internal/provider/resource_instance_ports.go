@@ -204,7 +204,7 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	shifted := apim.ShiftedOn(home, plan.Offset.ValueInt64(), bases)
-	plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown, shifted["servlet_https"])
+	plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown, found, shifted["servlet_https"])
 	plan.GatewayURLs = r.planGatewayURLs(ctx, plan, state, placeKnown, found, shifted)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -262,9 +262,10 @@ func portsInRange(h apim.Home, offset int64, bases map[string]int64) error {
 }
 
 // planWorkflowURL is the workflow callback URL after apply. When it was
-// managed before, it is the URL Read found with the new port; otherwise the
-// file is read now, the one case where planning touches the host.
-func (r *instancePortsResource) planWorkflowURL(ctx context.Context, plan instancePortsModel, state *instancePortsModel, placeKnown bool, httpsPort int64) types.String {
+// managed before, it is the URL Read found with the new port; otherwise
+// the file as planHome read it with the home (a new resource), or as it is
+// read now (manage_workflow_callback just turned on).
+func (r *instancePortsResource) planWorkflowURL(ctx context.Context, plan instancePortsModel, state *instancePortsModel, placeKnown bool, found homeRead, httpsPort int64) types.String {
 	if !plan.ManageWorkflowCallback.ValueBool() {
 		return types.StringNull()
 	}
@@ -275,14 +276,17 @@ func (r *instancePortsResource) planWorkflowURL(ctx context.Context, plan instan
 		url, _ := apim.LocalURL(state.WorkflowCallbackURL.ValueString(), httpsPort)
 		return types.StringValue(url)
 	}
-	if !placeKnown || plan.APIMHome.IsUnknown() {
-		return types.StringUnknown()
+	doc, err := found.workflowDoc, found.workflowErr
+	if !found.read {
+		if !placeKnown || plan.APIMHome.IsUnknown() {
+			return types.StringUnknown()
+		}
+		t, diags := r.hosts.target(plan.SSH)
+		if diags.HasError() {
+			return types.StringUnknown()
+		}
+		doc, err = t.ReadFile(ctx, filePath(plan.APIMHome.ValueString(), apim.WorkflowCallbackService))
 	}
-	t, diags := r.hosts.target(plan.SSH)
-	if diags.HasError() {
-		return types.StringUnknown()
-	}
-	doc, err := t.ReadFile(ctx, filePath(plan.APIMHome.ValueString(), apim.WorkflowCallbackService))
 	var uri string
 	if err == nil {
 		uri, err = apim.ReadWorkflowCallback(doc)
@@ -503,7 +507,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 	state.WorkflowCallbackURL = types.StringNull()
 	if state.ManageWorkflowCallback.ValueBool() {
 		workflow := filePath(home, apim.WorkflowCallbackService)
-		doc, err := t.ReadFile(ctx, workflow)
+		doc, err := found.workflowDoc, found.workflowErr
 		if err == nil {
 			err = recordSetting(ctx, resp.Private, apim.WorkflowCallback, doc)
 		}
