@@ -249,6 +249,22 @@ func (r *instancePortsResource) planHome(ctx context.Context, plan instancePorts
 	}
 }
 
+// plannedHome is the home as the plan found it, when the plan could read
+// it: apply then edits what was planned (Terraform requires the result to
+// be what was planned anyway) without reading the home a third time, the
+// edit reading the file it changes. planned is false when the plan left
+// it unknown.
+func plannedHome(plan instancePortsModel) (homeRead, bool) {
+	if plan.ConfigFile.IsUnknown() || plan.ConfigFile.IsNull() || plan.APIMVersion.IsUnknown() || plan.Distribution.IsUnknown() || plan.Ports.IsUnknown() || plan.Ports.IsNull() {
+		return homeRead{}, false
+	}
+	return homeRead{
+		home:       homeOfState(plan.ConfigFile, plan.APIMVersion, plan.Distribution),
+		bases:      basesOfState(plan.Ports, plan.Offset),
+		configFile: plan.ConfigFile.ValueString(),
+	}, true
+}
+
 // portsInRange reports an offset that moves a port of h, from the base its
 // files set, above apim.MaxPort (the offset validator knows only the
 // shipped bases).
@@ -342,17 +358,23 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	offset := plan.Offset.ValueInt64()
 	place := r.placeOf(plan.SSH)
 	id := instanceID(place, home)
-	found, err := detectHome(ctx, t, home)
-	if err == nil {
-		err = portsInRange(found.home, offset, found.bases)
-	}
-	if err != nil {
-		diags.Append(fileError("Cannot Set the Port Offset", t, orFile(found.configFile, filePath(home, apim.CarbonXML)), err))
-		return diags
-	}
-	if err := found.home.CheckEditable(); err != nil {
-		diags.Append(fileError("Cannot Set the Port Offset", t, filePath(home, apim.DeploymentBackup), err))
-		return diags
+	found, planned := plannedHome(*plan)
+	if !planned {
+		// The home could not be read at plan time: read it now, and
+		// check what the plan would have.
+		var err error
+		found, err = detectHome(ctx, t, home)
+		if err == nil {
+			err = portsInRange(found.home, offset, found.bases)
+		}
+		if err != nil {
+			diags.Append(fileError("Cannot Set the Port Offset", t, orFile(found.configFile, filePath(home, apim.CarbonXML)), err))
+			return diags
+		}
+		if err := found.home.CheckEditable(); err != nil {
+			diags.Append(fileError("Cannot Set the Port Offset", t, filePath(home, apim.DeploymentBackup), err))
+			return diags
+		}
 	}
 	config := found.configFile
 	if !r.hosts.claim(instancePortsType, place, config) {
@@ -392,7 +414,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		return diags
 	}
 	url := types.StringNull()
-	err = editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) {
+	err := editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) {
 		if err := recordSetting(ctx, private, apim.WorkflowCallback, doc); err != nil {
 			return nil, err
 		}

@@ -468,3 +468,50 @@ func TestInstancePortsTOML_forms(t *testing.T) {
 		})
 	}
 }
+
+// TestInstancePortsTOML_homeMadeInTheSameApply: a home that does not exist
+// at plan time (here made by a provisioner of the same apply, as a host is
+// made by a cloud resource) leaves what depends on it unknown in the plan,
+// never guessed; apply then reads it, and sets and reports what it found:
+// a 4.2.0 home, its offset in deployment.toml.
+func TestInstancePortsTOML_homeMadeInTheSameApply(t *testing.T) {
+	src := newDistHome(t, distFixtures[2])
+	home := filepath.Join(t.TempDir(), "made-later")
+	shipped := readFile(t, filepath.Join(src, apim.DeploymentTOML))
+	config := fmt.Sprintf(`
+resource "terraform_data" "host" {
+  input = %q
+  provisioner "local-exec" {
+    command = "cp -R %s %s"
+  }
+}
+
+resource "apim_instance_ports" "test" {
+  apim_home           = terraform_data.host.output
+  offset              = 3
+  manage_gateway_urls = false
+}
+`, home, src, home)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue("apim_instance_ports.test", tfjsonpath.New("ports")),
+				plancheck.ExpectUnknownValue("apim_instance_ports.test", tfjsonpath.New("config_file")),
+				plancheck.ExpectUnknownValue("apim_instance_ports.test", tfjsonpath.New("apim_version")),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("apim_instance_ports.test", "apim_version", "4.2.0"),
+				resource.TestCheckResourceAttr("apim_instance_ports.test", "ports.servlet_https", "9446"),
+				resource.TestCheckResourceAttr("apim_instance_ports.test", "config_file", filepath.Join(home, apim.DeploymentTOML)),
+				func(*terraform.State) error {
+					return expectFile(filepath.Join(home, apim.DeploymentTOML), withTOMLOffset(t, shipped, "3"))
+				},
+			),
+		}, {
+			Config:   config,
+			PlanOnly: true,
+		}},
+	})
+}
