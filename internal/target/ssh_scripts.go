@@ -72,12 +72,13 @@ nl='
 '
 w=$(id -u) || exit 5
 printf 'apim:OUTPUT\n'
-fail() {
+report() {
 	printf 'F %s %d\n' "$1" $(($# - 1))
 	shift
 	for a do printf '%s\0' "$a"; done
 	exit 3
 }
+fail() { report "$@"; }
 `
 
 // shTrustWalk is trust.go's rule in sh: walk "$1" from "/" one entry at a
@@ -151,9 +152,15 @@ walk() {
 	rest=$1 hops=0 ns=0
 	case $rest in /*) ;; *) fail ENOTABS "$rest";; esac
 	cd -P / || fail EACCES /
+	walkon
+}
+walkon() {
 	while :; do
 		norm
-		[ -n "$rest" ] || fail ENOTREG "$PWD" 16384
+		if [ -z "$rest" ]; then
+			[ -z "$wantdir" ] || return 0
+			fail ENOTREG "$PWD" 16384
+		fi
 		case $rest in
 		*/*) c=${rest%%/*} rest=${rest#*/};;
 		*) c=$rest rest=;;
@@ -183,7 +190,7 @@ walk() {
 			case $t in /*) cd -P / || fail EACCES /;; esac
 			continue;;
 		16384)
-			[ -n "$rest" ] || fail ENOTREG "$e" 16384
+			[ -n "$rest" ] || [ -n "$wantdir" ] || fail ENOTREG "$e" 16384
 			record "$e"
 			cd -P -- "./$c" || fail EACCES "$e"
 			continue;;
@@ -191,6 +198,7 @@ walk() {
 		[ -z "$rest" ] || fail ENOTDIR "$e" "$et"
 		break
 	done
+	[ -z "$wantdir" ] || fail ENOTDIR "$e" "$et"
 	ctl
 	addu "$eu"
 	i=0
@@ -257,21 +265,64 @@ var shSweep = `sweep() {
 // it can then end it early or forge the next file's messages), followed
 // by "S" and dd's exit status; a file that cannot be read gets "F" and
 // its fields instead; "E" ends each file.
+//
+// The directory all the paths are under (the APIM home, mostly) is walked
+// once, and each file's walk goes on from there with what that walk
+// recorded: the same steps and the same verdict as a walk of each whole
+// path, with a stat per component of the home's path saved for every file
+// but the first (the walk's cost is one process per component, on a host
+// that may run many instances). When that shared walk fails, nothing has
+// been said yet, and every path is walked whole, so that each gets the
+// failure its own walk finds.
 var shReadScript = withLimits(shPrelude + shTrustWalk + `IFS= read -r k || fail EINPUT
 case $k in ''|*[!0-9]*) fail EINPUT;; esac
-exec 5>&1
-while [ "$k" -gt 0 ]; do
-	k=$((k - 1))
+n=0
+while [ "$n" -lt "$k" ]; do
+	n=$((n + 1))
 	IFS= read -r p || fail EINPUT
+	eval "p_$n=\$p"
+done
+pre=${p_1%/*}
+n=1
+while [ "$n" -lt "$k" ]; do
+	n=$((n + 1))
+	eval "p=\$p_$n"
+	while [ -n "$pre" ]; do
+		case $p in "$pre"/*) break;; esac
+		pre=${pre%/*}
+	done
+done
+exec 5>&1
+readone() {
 	(
-	walk "$p"
+	if [ -n "$2" ]; then rest=$2; walkon; else walk "$1"; fi
 	[ -r "./$b" ] || fail ENOREAD "$e"
 	printf 'R\n'
 	rc=$({ { dd if="./$b" iflag=nofollow,nonblock,count_bytes count=MAXSIZE1 bs=65536 status=none; echo $? >&4; } | base64 -w 0 >&5; } 4>&1)
 	printf '\nS %s\n' "$rc"
 	)
 	printf 'E\n'
-done
+}
+readall() {
+	n=0
+	while [ "$n" -lt "$k" ]; do
+		n=$((n + 1))
+		eval "p=\$p_$n"
+		readone "$p" "${1:+${p#"$pre"/}}"
+	done
+}
+if [ -n "$pre" ]; then
+	(
+	fail() { exit 4; }
+	wantdir=1
+	walk "$pre"
+	wantdir=
+	fail() { report "$@"; }
+	readall shared
+	) && exit 0
+	[ $? -eq 4 ] || exit 3
+fi
+readall ''
 `)
 
 // shEditScript is one whole edit (EditFile, ssh_edit.go), in one session:

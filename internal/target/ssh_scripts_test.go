@@ -491,3 +491,91 @@ func TestTempSweepAgreesWithGo(t *testing.T) {
 		t.Errorf("sh kept %d entries, want %d: %q", len(gotSh), want, gotSh)
 	}
 }
+
+// TestTrustRuleAgreesInOneRead reads every path of the trust tree in one
+// run of the read script, as the provider reads the files of one
+// operation: the walk shared by the paths' common directory and each
+// path's walk from there must give every path the verdict its own walk
+// gives, whatever the others are (TestTrustRuleAgreesWithShell checks that
+// against the Go walk).
+func TestTrustRuleAgreesInOneRead(t *testing.T) {
+	users := sshtest.EnsureUsers(t)
+	tree := makeTrustTree(t, users)
+	for _, as := range []*sshtest.User{nil, &users.Login} {
+		args := append([]string{strconv.Itoa(len(tree.paths))}, tree.paths...)
+		all := runShLocallyAll(t, as, args)
+		if len(all) != len(tree.paths) {
+			t.Fatalf("%d outcomes for %d paths", len(all), len(tree.paths))
+		}
+		for i, p := range tree.paths {
+			if one := runShLocally(t, as, shReadScript, []string{"1", p}, nil); !sameOutcome(one, all[i]) {
+				t.Errorf("%q: alone %+v, among the others %+v", strings.TrimPrefix(p, tree.root), one, all[i])
+			}
+		}
+	}
+}
+
+func sameOutcome(a, b shOutcome) bool {
+	return a.code == b.code && slices.Equal(a.fields, b.fields) && bytes.Equal(a.content, b.content)
+}
+
+// runShLocallyAll runs the read script as u with args (a count and the
+// paths) and returns each path's outcome, in order.
+func runShLocallyAll(t *testing.T, u *sshtest.User, args []string) []shOutcome {
+	t.Helper()
+	var argv []string
+	if u != nil {
+		argv = []string{"setpriv", "--reuid=" + strconv.Itoa(u.UID), "--regid=" + strconv.Itoa(u.GID), "--init-groups", "--"}
+	}
+	argv = append(argv, "sh", "-c", unquoteCommand(t))
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var stdin bytes.Buffer
+	fmt.Fprintf(&stdin, "%d\n%s", len(shReadScript), shReadScript)
+	for _, a := range args {
+		stdin.WriteString(a + "\n")
+	}
+	cmd.Stdin = &stdin
+	cmd.Dir = "/"
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("the read script failed: %v", err)
+	}
+	_, rest, ok := bytes.Cut(out, []byte(outputMarker))
+	if !ok {
+		t.Fatalf("no output marker: %q", out)
+	}
+	var all []shOutcome
+	for len(rest) > 0 {
+		line, after, _ := bytes.Cut(rest, []byte("\n"))
+		var o shOutcome
+		switch {
+		case bytes.HasPrefix(line, []byte("F ")):
+			code, count, _ := strings.Cut(string(line[2:]), " ")
+			n, _ := strconv.Atoi(count)
+			o.code = code
+			for range n {
+				var field []byte
+				field, after, _ = bytes.Cut(after, []byte{0})
+				o.fields = append(o.fields, string(field))
+			}
+		case bytes.Equal(line, []byte("R")):
+			var enc, status []byte
+			enc, after, _ = bytes.Cut(after, []byte("\n"))
+			status, after, _ = bytes.Cut(after, []byte("\n"))
+			content, err := base64.StdEncoding.DecodeString(string(enc))
+			if err != nil || string(status) != "S 0" {
+				t.Fatalf("after R: %v, %q", err, status)
+			}
+			o.content = append([]byte{}, content...)
+		default:
+			t.Fatalf("unexpected line %q", line)
+		}
+		end, after, _ := bytes.Cut(after, []byte("\n"))
+		if string(end) != "E" {
+			t.Fatalf("a file's messages end with %q, not E", end)
+		}
+		all = append(all, o)
+		rest = after
+	}
+	return all
+}
