@@ -37,22 +37,9 @@ type shOutcome struct {
 // then in (the rest of the conversation, all sent at once).
 func runShLocally(t *testing.T, u *sshtest.User, script string, args []string, in []byte) shOutcome {
 	t.Helper()
-	var argv []string
-	if u != nil {
-		argv = []string{"setpriv", "--reuid=" + strconv.Itoa(u.UID), "--regid=" + strconv.Itoa(u.GID), "--init-groups", "--"}
-	}
-	argv = append(argv, "sh", "-c", unquoteCommand(t))
-	cmd := exec.Command(argv[0], argv[1:]...)
-	var stdin bytes.Buffer
-	fmt.Fprintf(&stdin, "%d\n%s", len(script), script)
-	for _, a := range args {
-		stdin.WriteString(a + "\n")
-	}
-	stdin.Write(in)
-	cmd.Stdin = &stdin
+	cmd := shCmd(t, u, script, args, in)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.Dir = "/"
 	_ = cmd.Run() // the outcome is in the output
 	o := shOutcome{stderr: stderr.String()}
 	_, rest, ok := bytes.Cut(stdout.Bytes(), []byte(outputMarker))
@@ -84,6 +71,27 @@ func runShLocally(t *testing.T, u *sshtest.User, script string, args []string, i
 		rest = after
 	}
 	return o
+}
+
+// shCmd is script under shCommand as u (nil: root) with args, then in, in
+// the root directory.
+func shCmd(t *testing.T, u *sshtest.User, script string, args []string, in []byte) *exec.Cmd {
+	t.Helper()
+	var argv []string
+	if u != nil {
+		argv = []string{"setpriv", "--reuid=" + strconv.Itoa(u.UID), "--regid=" + strconv.Itoa(u.GID), "--init-groups", "--"}
+	}
+	argv = append(argv, "sh", "-c", unquoteCommand(t))
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var stdin bytes.Buffer
+	fmt.Fprintf(&stdin, "%d\n%s", len(script), script)
+	for _, a := range args {
+		stdin.WriteString(a + "\n")
+	}
+	stdin.Write(in)
+	cmd.Stdin = &stdin
+	cmd.Dir = "/"
+	return cmd
 }
 
 // unquoteCommand is the script of shCommand's "sh -c '...'", for running
@@ -523,20 +531,7 @@ func sameOutcome(a, b shOutcome) bool {
 // paths) and returns each path's outcome, in order.
 func runShLocallyAll(t *testing.T, u *sshtest.User, args []string) []shOutcome {
 	t.Helper()
-	var argv []string
-	if u != nil {
-		argv = []string{"setpriv", "--reuid=" + strconv.Itoa(u.UID), "--regid=" + strconv.Itoa(u.GID), "--init-groups", "--"}
-	}
-	argv = append(argv, "sh", "-c", unquoteCommand(t))
-	cmd := exec.Command(argv[0], argv[1:]...)
-	var stdin bytes.Buffer
-	fmt.Fprintf(&stdin, "%d\n%s", len(shReadScript), shReadScript)
-	for _, a := range args {
-		stdin.WriteString(a + "\n")
-	}
-	cmd.Stdin = &stdin
-	cmd.Dir = "/"
-	out, err := cmd.Output()
+	out, err := shCmd(t, u, shReadScript, args, nil).Output()
 	if err != nil {
 		t.Fatalf("the read script failed: %v", err)
 	}
