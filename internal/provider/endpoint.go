@@ -45,8 +45,10 @@ func detectEndpoint(ctx context.Context, t target.Target, home string, e apim.En
 		names = append(names, e.File, apim.CarbonXML)
 	}
 	docs, errs := readFiles(ctx, t, home, names...)
-	// Only whether the backup exists matters (apim.Home.CheckEditable).
-	hasBackup := errs[2] == nil || errors.Is(errs[2], fs.ErrPermission)
+	hasBackup, err := backupExists(errs[2])
+	if err != nil {
+		return endpointRead{file: filePath(home, apim.DeploymentBackup)}, err
+	}
 	for i := range 2 {
 		if errs[i] != nil && !errors.Is(errs[i], fs.ErrNotExist) {
 			return endpointRead{file: filePath(home, names[i])}, errs[i]

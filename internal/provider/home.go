@@ -42,13 +42,11 @@ type homeRead struct {
 func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, error) {
 	docs, errs := readFiles(ctx, t, dir, apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML, apim.DeploymentBackup, apim.WorkflowCallbackService)
 	workflowDoc, workflowErr := docs[5], errs[5]
-	docs, errs = docs[:5], errs[:5]
-	// Only whether the backup exists matters; a file the login user may
-	// not read does.
-	hasBackup := errs[4] == nil || errors.Is(errs[4], fs.ErrPermission)
-	if hasBackup || errors.Is(errs[4], fs.ErrNotExist) {
-		errs[4] = nil
+	hasBackup, err := backupExists(errs[4])
+	if err != nil {
+		return homeRead{configFile: filePath(dir, apim.DeploymentBackup)}, err
 	}
+	docs, errs = docs[:4], errs[:4]
 	for i, err := range errs {
 		switch {
 		case err == nil:
@@ -75,6 +73,20 @@ func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, err
 	}
 	r.bases = bases
 	return r, nil
+}
+
+// backupExists tells, from the error of reading apim.DeploymentBackup,
+// whether the file exists: only that matters (apim.Home.CheckEditable), so
+// one the login user may not read exists too. Any other failure is
+// returned, as for the files read with it.
+func backupExists(readErr error) (bool, error) {
+	switch {
+	case readErr == nil, errors.Is(readErr, fs.ErrPermission):
+		return true, nil
+	case errors.Is(readErr, fs.ErrNotExist):
+		return false, nil
+	}
+	return false, readErr
 }
 
 // readFiles reads the files rel names under the home dir on t all at once
