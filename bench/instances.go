@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/portoffset/terraform-provider-apim/internal/apim"
 )
 
 // The resource kinds, half of the instances each.
@@ -37,11 +39,20 @@ func (in instance) filesRead() []string { return in.kind().filesRead }
 // instances are n resources, alternately apim_instance_ports and
 // apim_websocket_inbound, each with its own home of the layout under root
 // (or under its host's root, the hosts taken in turn, reached at rtt
-// milliseconds) and its own offset.
+// milliseconds) and its own offset, one that shares no port with the other
+// instances on its host (the provider refuses those that would).
 func instances(n int, root string, hosts []*host, rtt int, l *homeLayout) []instance {
 	out := make([]instance, n)
+	// Not offset 0, which the homes ship with: every instance has work.
+	offsets := apim.SideBySide(l.home, n+1)[1:]
 	for i := range out {
-		in := instance{Name: fmt.Sprintf("i%03d", i), Kind: kindPorts, Offset: int64(i + 1), RTT: rtt, layout: l}
+		// The instances are dealt to the hosts in turn: the i-th on a host
+		// takes its i-th offset.
+		onHost := i
+		if len(hosts) > 0 {
+			onHost = i / len(hosts)
+		}
+		in := instance{Name: fmt.Sprintf("i%03d", i), Kind: kindPorts, Offset: offsets[onHost], RTT: rtt, layout: l}
 		if i%2 == 1 {
 			in.Kind = kindWebSocket
 		}

@@ -21,6 +21,8 @@ import (
 type homeLayout struct {
 	// version is the -homes value.
 	version string
+	// home is what the homes are, for offsets that run side by side.
+	home apim.Home
 	// files are the files every home gets (shared with the floor's tests).
 	files *benchhome.Layout
 	// playbook is the Ansible playbook of this layout.
@@ -58,18 +60,20 @@ func layoutNames() string {
 	return strings.Join(names, ", ")
 }
 
-// layout21 is an APIM 2.1.0 home: carbon.xml, WorkflowCallbackService.xml
-// and WebSocketInboundEndpoint.xml, as they ship.
+// layout21 is an APIM 2.1.0 home: carbon.xml, axis2.xml,
+// WorkflowCallbackService.xml and WebSocketInboundEndpoint.xml, as they
+// ship.
 var layout21 = &homeLayout{
 	version:  "2.1.0",
+	home:     apim.CarbonHome,
 	files:    benchhome.Layouts["2.1.0"],
 	playbook: "bench/ansible/apim.yml",
 	kinds: map[string]kindLayout{
 		kindPorts: {
 			// detectHome reads deployment.toml, updates/product.txt,
-			// bin/version.txt and carbon.xml; only carbon.xml exists. Read
-			// then reads the workflow callback file.
-			filesRead: []string{apim.CarbonXML, apim.WorkflowCallbackService},
+			// bin/version.txt, carbon.xml, the workflow callback file and
+			// axis2.xml (whether clustering is on); the last three exist.
+			filesRead: []string{apim.CarbonXML, apim.WorkflowCallbackService, apim.Axis2XML},
 			handEdit: func(in instance) (string, func([]byte) ([]byte, error)) {
 				return apim.CarbonXML, func(doc []byte) ([]byte, error) { return apim.SetOffset(doc, in.Offset+1000) }
 			},
@@ -126,6 +130,7 @@ var layout21 = &homeLayout{
 // none).
 var layout42 = &homeLayout{
 	version:  "4.2.0",
+	home:     apim.Home{Generation: apim.Deployment3, Version: apim.Version{Major: 4, Minor: 2}, Distribution: apim.AllInOne},
 	files:    benchhome.Layouts["4.2.0"],
 	playbook: "bench/ansible/apim-4.x.yml",
 	kinds: map[string]kindLayout{

@@ -104,6 +104,7 @@ type portsModel struct {
 	WorkflowCallbackURL    types.String `tfsdk:"workflow_callback_url"`
 	GatewayURLs            types.Map    `tfsdk:"gateway_urls"`
 	Ports                  types.Object `tfsdk:"ports"`
+	HazelcastMemberPort    types.Int64  `tfsdk:"hazelcast_member_port"`
 }
 
 type webSocketModel struct {
@@ -158,6 +159,8 @@ func (r *floorResource) planPorts(ctx context.Context, req resource.ModifyPlanRe
 			plan.APIMVersion = types.StringValue(home.Version.String())
 		}
 		plan.Distribution = types.StringValue(string(home.Distribution))
+		// The bench's homes ship with clustering off.
+		plan.HazelcastMemberPort = types.Int64Null()
 	}
 	if plan.ManageGatewayURLs.Equal(types.BoolValue(false)) {
 		plan.GatewayURLs = types.MapNull(types.StringType)

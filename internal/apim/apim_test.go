@@ -146,3 +146,18 @@ func TestPathsDoNotShareBackingArrays(t *testing.T) {
 		t.Fatalf("OffsetPath changed PortsPath: %v %v", PortsPath, OffsetPath)
 	}
 }
+
+// Each WebSocket endpoint names its own port in Ports.
+func TestEndpointPortNames(t *testing.T) {
+	for _, e := range []Endpoint{WebSocket, SecureWebSocket} {
+		found := false
+		for _, p := range Ports {
+			if p.Name == e.PortName {
+				found = p.Base == e.BasePort
+			}
+		}
+		if !found {
+			t.Errorf("%s: port %q with base %d is not in Ports", e.File, e.PortName, e.BasePort)
+		}
+	}
+}

@@ -73,3 +73,27 @@ func SharedPorts(a, b []Listener) []SharedPort {
 	slices.SortFunc(shared, func(x, y SharedPort) int { return int(x.Port - y.Port) })
 	return shared
 }
+
+// SideBySide returns offsets for n instances of h on one host, none of
+// whose ports meet: each the smallest offset whose ports are all free of
+// those before it, as far as they fit below MaxOffset (fewer than n when
+// they do not).
+func SideBySide(h Home, n int) []int64 {
+	taken := map[int64]bool{}
+	var offsets []int64
+	for offset := int64(0); len(offsets) < n && offset <= MaxOffset(); offset++ {
+		ports := ShiftedOn(h, offset, nil)
+		free := true
+		for _, p := range ports {
+			free = free && !taken[p]
+		}
+		if !free {
+			continue
+		}
+		for _, p := range ports {
+			taken[p] = true
+		}
+		offsets = append(offsets, offset)
+	}
+	return offsets
+}

@@ -55,3 +55,32 @@ func TestListenersAreSortedByPort(t *testing.T) {
 		t.Errorf("%d listeners, want one per shifted port", len(l))
 	}
 }
+
+// Offsets from SideBySide share no port, pair by pair, and the first ones
+// are the small offsets that never collide.
+func TestSideBySide(t *testing.T) {
+	v, _ := ParseVersion("4.2.0")
+	for _, h := range []Home{CarbonHome, {Generation: Deployment3, Version: v, Distribution: AllInOne}} {
+		offsets := SideBySide(h, 400)
+		if len(offsets) != 400 {
+			t.Fatalf("%v: %d offsets, want 400", h, len(offsets))
+		}
+		for i := range 8 {
+			if offsets[i] != int64(i) {
+				t.Errorf("%v: offsets start %v, want 0 to 7", h, offsets[:8])
+				break
+			}
+		}
+		listeners := make([][]Listener, len(offsets))
+		for i, o := range offsets {
+			listeners[i] = Listeners(h, o, nil)
+		}
+		for i := range listeners {
+			for j := i + 1; j < len(listeners); j++ {
+				if s := SharedPorts(listeners[i], listeners[j]); s != nil {
+					t.Fatalf("%v: offsets %d and %d share %v", h, offsets[i], offsets[j], s)
+				}
+			}
+		}
+	}
+}

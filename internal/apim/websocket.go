@@ -16,13 +16,15 @@ type Endpoint struct {
 	// renders the port into File, where a template renders File (3.x and
 	// later; see EndpointPortOf).
 	PortKey tomledit.Key
+	// PortName is the endpoint's port in Ports.
+	PortName string
 }
 
 // The two WebSocket inbound endpoints. The secure one ships from
 // 2.1.0-update11 and 2.2.0 on.
 var (
-	WebSocket       = Endpoint{File: inboundEndpoints + "WebSocketInboundEndpoint.xml", BasePort: 9099, PortKey: tomledit.NewKey("apim.ws", "port")}
-	SecureWebSocket = Endpoint{File: inboundEndpoints + "SecureWebSocketInboundEndpoint.xml", BasePort: 8099, PortKey: tomledit.NewKey("apim.wss", "port")}
+	WebSocket       = Endpoint{File: inboundEndpoints + "WebSocketInboundEndpoint.xml", BasePort: 9099, PortKey: tomledit.NewKey("apim.ws", "port"), PortName: "websocket"}
+	SecureWebSocket = Endpoint{File: inboundEndpoints + "SecureWebSocketInboundEndpoint.xml", BasePort: 8099, PortKey: tomledit.NewKey("apim.wss", "port"), PortName: "websocket_secure"}
 )
 
 // Template is the config mapper's template of the endpoint's file,

@@ -28,20 +28,32 @@ type homeRead struct {
 	// detectHome's.
 	workflowDoc []byte
 	workflowErr error
+	// hazelcastMember is the Hazelcast member port the instance opens
+	// while clustering is on (apim.HazelcastMember), 0 while it is off.
+	hazelcastMember int64
 	// read says the home was read, not taken from the state.
 	read bool
 }
 
 // detectHome reads the files that tell what the APIM home at dir is
 // (apim.DetectHome) on t, all at once, with the workflow callback file
-// apim_instance_ports also manages. A file the home does not have, or
+// apim_instance_ports also manages and 2.x's axis2.xml, which says whether
+// the instance opens a Hazelcast member port. A file the home does not have, or
 // that the login user may not read, is not there for detection; any other
 // failure (the host is unreachable, a path is unsafe, a port base
 // deployment.toml sets that is not a port) is returned; configFile then
 // names the file concerned when it is known.
 func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, error) {
-	docs, errs := readFiles(ctx, t, dir, apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML, apim.DeploymentBackup, apim.WorkflowCallbackService)
+	docs, errs := readFiles(ctx, t, dir, apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML, apim.DeploymentBackup, apim.WorkflowCallbackService, apim.Axis2XML)
 	workflowDoc, workflowErr := docs[5], errs[5]
+	axis2Doc, axis2Err := docs[6], errs[6]
+	if errors.Is(axis2Err, fs.ErrNotExist) || errors.Is(axis2Err, fs.ErrPermission) {
+		// Detection's rule: a file the home lacks or hides is not there.
+		axis2Doc, axis2Err = nil, nil
+	}
+	if axis2Err != nil {
+		return homeRead{configFile: filePath(dir, apim.Axis2XML)}, axis2Err
+	}
 	hasBackup, err := backupExists(errs[4])
 	if err != nil {
 		return homeRead{configFile: filePath(dir, apim.DeploymentBackup)}, err
@@ -64,14 +76,25 @@ func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, err
 	r := homeRead{home: h, configFile: filePath(dir, h.Generation.ConfigFile()), workflowDoc: workflowDoc, workflowErr: workflowErr, read: true}
 	if h.Generation != apim.Deployment3 {
 		r.configDoc = docs[3]
-		return r, nil
+	} else {
+		r.configDoc = docs[0]
+		bases, err := apim.PortBases(r.configDoc)
+		if err != nil {
+			return homeRead{configFile: r.configFile}, err
+		}
+		r.bases = bases
 	}
-	r.configDoc = docs[0]
-	bases, err := apim.PortBases(r.configDoc)
+	member, on, err := apim.HazelcastMember(h, r.configDoc, axis2Doc)
 	if err != nil {
-		return homeRead{configFile: r.configFile}, err
+		clusteringFile := filePath(dir, apim.Axis2XML)
+		if h.Generation == apim.Deployment3 {
+			clusteringFile = r.configFile
+		}
+		return homeRead{configFile: clusteringFile}, err
 	}
-	r.bases = bases
+	if on {
+		r.hazelcastMember = member
+	}
 	return r, nil
 }
 

@@ -20,9 +20,10 @@ type hosts struct {
 	local    target.Target
 	pool     *target.Pool
 
-	mu      sync.Mutex
-	planned map[string]string // resource type + file → the values planned for it by this command
-	applied map[string]bool   // resource type + file written by this command
+	mu        sync.Mutex
+	planned   map[string]string // resource type + file → the values planned for it by this command
+	applied   map[string]bool   // resource type + file written by this command
+	instances *plannedInstances // the ports of the instances planned by this command
 }
 
 func newHosts() *hosts {
@@ -37,6 +38,7 @@ func (h *hosts) configure(defaults types.Object) {
 	h.defaults = defaults
 	h.planned = map[string]string{}
 	h.applied = map[string]bool{}
+	h.instances = newPlannedInstances()
 }
 
 // claimPlan records, while planning, the values a resource of resourceType
@@ -73,6 +75,13 @@ func (h *hosts) claim(resourceType, place, file string) (first bool) {
 	}
 	h.applied[key] = true
 	return true
+}
+
+// plannedInstances is the record of the instances planned by this command.
+func (h *hosts) plannedInstances() *plannedInstances {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.instances
 }
 
 // place names where a resource's files are: "" for the local filesystem, or

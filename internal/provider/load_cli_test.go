@@ -120,6 +120,7 @@ func TestLoadCLI(t *testing.T) {
 		servers[i] = sshtest.Start(t, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}})
 	}
 	var homes []loadHome
+	sideBySide := apim.SideBySide(apim.CarbonHome, homesPerTarget+1)
 	for ti := range sshHosts + 1 { // the last target is the local filesystem
 		for j := range homesPerTarget {
 			h := newAPIMHost(t, nil, newHome(t))
@@ -130,9 +131,9 @@ func TestLoadCLI(t *testing.T) {
 			if h.srv != nil {
 				name = fmt.Sprintf("ssh%d", ti)
 			}
-			n := len(homes)
-			// Offsets from 1 to 997, no two alike.
-			homes = append(homes, loadHome{apimHost: h, key: fmt.Sprintf("%s-%02d", name, j), offset: 1 + n*37%997})
+			// Offsets whose ports do not meet on one target (the plan
+			// refuses those that do), none of them the shipped 0.
+			homes = append(homes, loadHome{apimHost: h, key: fmt.Sprintf("%s-%02d", name, j), offset: int(sideBySide[j+1])})
 		}
 	}
 	provider := providerSSH(

@@ -53,6 +53,7 @@ type instancePortsModel struct {
 	WorkflowCallbackURL    types.String `tfsdk:"workflow_callback_url"`
 	GatewayURLs            types.Map    `tfsdk:"gateway_urls"`
 	Ports                  types.Object `tfsdk:"ports"`
+	HazelcastMemberPort    types.Int64  `tfsdk:"hazelcast_member_port"`
 }
 
 func (r *instancePortsResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -128,8 +129,12 @@ func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 			"ports": schema.SingleNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "Every port that moves with the offset, each the default plus `offset`, known at plan time whenever the home can be read then; a port the instance's version or distribution does not open is null. Hazelcast's cluster member port (4000) and multicast port (45564) are not here: Carbon uses them as configured, whatever the offset.",
+				MarkdownDescription: "Every port that moves with the offset, each the default plus `offset`, known at plan time whenever the home can be read then; a port the instance's version or distribution does not open is null. Hazelcast's cluster member port (4000, see `hazelcast_member_port`) and multicast port (45564) are not here: Carbon uses them as configured, whatever the offset.",
 				Attributes:          ports,
+			},
+			"hazelcast_member_port": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "The Hazelcast cluster member port the instance opens while clustering is on (2.x: `<clustering enable=\"true\">` in `repository/conf/axis2/axis2.xml`, its `localMemberPort`; 3.x and later: `[clustering] membership_scheme` set in deployment.toml, its `local_member_port`; `4000` when not set); null while clustering is off. It does not move with the offset, so two clustered instances on one host need different ones: the plan refuses two that share it, as it refuses any other shared port.",
 			},
 		},
 	}
@@ -184,6 +189,7 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 		plan.ConfigFile = types.StringValue(filePath(plan.APIMHome.ValueString(), home.Generation.ConfigFile()))
 		plan.APIMVersion = versionValue(home)
 		plan.Distribution = types.StringValue(string(home.Distribution))
+		plan.HazelcastMemberPort = hazelcastMemberValue(found.hazelcastMember)
 	}
 	if plan.ManageGatewayURLs.Equal(types.BoolValue(false)) {
 		plan.GatewayURLs = types.MapNull(types.StringType)
@@ -203,6 +209,12 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 		resp.Diagnostics.Append(duplicateError(instancePortsType, instanceID(place, plan.APIMHome.ValueString())))
 		return
 	}
+	if placeKnown && !plan.APIMHome.IsUnknown() {
+		resp.Diagnostics.Append(r.hosts.plannedInstances().planPorts(place, plan.APIMHome.ValueString(), plan.Offset.ValueInt64(), listenersOf(home, plan.Offset.ValueInt64(), found))...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	shifted := apim.ShiftedOn(home, plan.Offset.ValueInt64(), bases)
 	plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown, found, shifted["servlet_https"])
 	plan.GatewayURLs = r.planGatewayURLs(ctx, plan, state, placeKnown, found, shifted)
@@ -216,7 +228,7 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 // not exist yet): the values that depend on it stay unknown, never guessed.
 func (r *instancePortsResource) planHome(ctx context.Context, plan instancePortsModel, state *instancePortsModel, placeKnown bool, diags *diag.Diagnostics) (homeRead, bool) {
 	if state != nil && !state.ConfigFile.IsNull() && state.APIMHome.Equal(plan.APIMHome) && !r.hosts.moved(state.SSH, plan.SSH) {
-		return homeRead{home: homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution), bases: basesOfState(state.Ports, state.Offset)}, true
+		return homeRead{home: homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution), bases: basesOfState(state.Ports, state.Offset), hazelcastMember: state.HazelcastMemberPort.ValueInt64()}, true
 	}
 	if !placeKnown || plan.APIMHome.IsUnknown() {
 		return homeRead{}, false
@@ -249,19 +261,42 @@ func (r *instancePortsResource) planHome(ctx context.Context, plan instancePorts
 	}
 }
 
+// listenersOf is every port an instance of found's home at offset listens
+// on: the shifted ports and, while clustering is on, the Hazelcast member
+// port.
+func listenersOf(h apim.Home, offset int64, found homeRead) []apim.Listener {
+	l := apim.Listeners(h, offset, found.bases)
+	if found.hazelcastMember != 0 {
+		l = append(l, apim.Listener{Port: found.hazelcastMember, Name: apim.HazelcastMemberName})
+		apim.SortListeners(l)
+	}
+	return l
+}
+
+// hazelcastMemberValue is the hazelcast_member_port attribute: null while
+// clustering is off (port 0).
+func hazelcastMemberValue(port int64) types.Int64 {
+	if port == 0 {
+		return types.Int64Null()
+	}
+	return types.Int64Value(port)
+}
+
 // plannedHome is the home as the plan found it, when the plan could read
 // it: apply then edits what was planned (Terraform requires the result to
 // be what was planned anyway) without reading the home a third time, the
 // edit reading the file it changes. planned is false when the plan left
 // it unknown.
 func plannedHome(plan instancePortsModel) (homeRead, bool) {
-	if plan.ConfigFile.IsUnknown() || plan.ConfigFile.IsNull() || plan.APIMVersion.IsUnknown() || plan.Distribution.IsUnknown() || plan.Ports.IsUnknown() || plan.Ports.IsNull() {
+	if plan.ConfigFile.IsUnknown() || plan.ConfigFile.IsNull() || plan.APIMVersion.IsUnknown() || plan.Distribution.IsUnknown() || plan.Ports.IsUnknown() || plan.Ports.IsNull() || plan.HazelcastMemberPort.IsUnknown() {
 		return homeRead{}, false
 	}
 	return homeRead{
 		home:       homeOfState(plan.ConfigFile, plan.APIMVersion, plan.Distribution),
 		bases:      basesOfState(plan.Ports, plan.Offset),
 		configFile: plan.ConfigFile.ValueString(),
+		// Null (clustering off) is 0.
+		hazelcastMember: plan.HazelcastMemberPort.ValueInt64(),
 	}, true
 }
 
@@ -403,6 +438,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	plan.APIMVersion = versionValue(found.home)
 	plan.Distribution = types.StringValue(string(found.home.Distribution))
 	plan.Ports = portsValue(found.home, offset, found.bases)
+	plan.HazelcastMemberPort = hazelcastMemberValue(found.hazelcastMember)
 	plan.GatewayURLs = gatewayURLsValue(found.home, plan.ManageGatewayURLs, gateway.urls)
 
 	workflow := filePath(home, apim.WorkflowCallbackService)
@@ -518,6 +554,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 	state.ConfigFile = types.StringValue(found.configFile)
 	state.APIMVersion = versionValue(found.home)
 	state.Distribution = types.StringValue(string(found.home.Distribution))
+	state.HazelcastMemberPort = hazelcastMemberValue(found.hazelcastMember)
 	state.ID = types.StringValue(instanceID(r.placeOf(state.SSH), home))
 	urls, err := readGatewayURLs(ctx, resp.Private, state.ManageGatewayURLs, found, offset)
 	if err != nil {

@@ -178,6 +178,12 @@ func (r *webSocketInboundResource) ModifyPlan(ctx context.Context, req resource.
 			resp.Diagnostics.Append(duplicateError(webSocketInboundType, plan.id(place)))
 			return
 		}
+		if placeKnown && !plan.APIMHome.IsUnknown() {
+			resp.Diagnostics.Append(r.hosts.plannedInstances().planEndpoint(place, plan.APIMHome.ValueString(), plan.endpoint().PortName, plan.Port.ValueInt64())...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }

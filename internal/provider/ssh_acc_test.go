@@ -906,7 +906,8 @@ func TestSSHReconnectMidRun(t *testing.T) {
 	hosts := startHosts(t, 1, login, key, sshtest.Options{})
 	h := hosts[0]
 	// A second instance on the same host: six resources share the
-	// connection.
+	// connection. Its offset is the first's plus 3, so that the two can
+	// run side by side (the plan refuses instances whose ports meet).
 	h2 := newAPIMHost(t, h.srv, ownedHome(t, login))
 	p, ok := New("test")().(*apimProvider)
 	if !ok {
@@ -923,7 +924,7 @@ func TestSSHReconnectMidRun(t *testing.T) {
 		hclAttr("agent", false),
 	)
 	config := func(offset int) string {
-		return provider + instanceOn("one", h, offset, true) + instanceOn("two", h2, offset, true)
+		return provider + instanceOn("one", h, offset, true) + instanceOn("two", h2, offset+3, true)
 	}
 	logins := func(want int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
@@ -936,7 +937,7 @@ func TestSSHReconnectMidRun(t *testing.T) {
 	filesAt := func(offset int) resource.TestCheckFunc {
 		return resource.ComposeAggregateTestCheckFunc(
 			checkFiles(h, applied(t, h.orig, offset, true, true)),
-			checkFiles(h2, applied(t, h2.orig, offset, true, true)),
+			checkFiles(h2, applied(t, h2.orig, offset+3, true, true)),
 			func(*terraform.State) error { return expectNoTemp(h.home) },
 			func(*terraform.State) error { return expectNoTemp(h2.home) },
 		)

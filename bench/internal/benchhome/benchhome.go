@@ -31,12 +31,13 @@ type Layout struct {
 
 // Layouts are the -homes values.
 var Layouts = map[string]*Layout{
-	// An APIM 2.1.0 home: carbon.xml, WorkflowCallbackService.xml and
-	// WebSocketInboundEndpoint.xml, as they ship.
+	// An APIM 2.1.0 home: carbon.xml, axis2.xml,
+	// WorkflowCallbackService.xml and WebSocketInboundEndpoint.xml, as
+	// they ship.
 	"2.1.0": {
 		Version:    "2.1.0",
 		FixtureDir: "testdata/wso2/apim-2.1.0",
-		Shipped:    []string{apim.CarbonXML, apim.WorkflowCallbackService, apim.WebSocket.File},
+		Shipped:    []string{apim.CarbonXML, apim.Axis2XML, apim.WorkflowCallbackService, apim.WebSocket.File},
 	},
 	// An APIM 4.2.0 home: deployment.toml, the ws endpoint's XML and the
 	// template the config mapper renders it from, as they ship, and

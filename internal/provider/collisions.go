@@ -1,0 +1,151 @@
+package provider
+
+import (
+	"fmt"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/portoffset/terraform-provider-apim/internal/apim"
+)
+
+// plannedInstances holds, for one terraform command, the ports of every
+// APIM instance planned on each host, so that two instances whose ports
+// meet are refused at plan time, before anything is written. Terraform
+// plans resources concurrently and in no set order: each resource checks
+// itself against those planned before it, under one lock, so of a
+// colliding pair the one planned second is refused, whichever it is. An
+// instance is its place and home: a resource planned again (Terraform
+// plans a replaced resource twice) replaces its own entry, and the
+// apim_instance_ports and apim_websocket_inbound resources of one home
+// make up one instance.
+type plannedInstances struct {
+	mu      sync.Mutex
+	byPlace map[string]map[string]*plannedInstance // place → cleaned home → instance
+}
+
+// plannedInstance is what the resources of one home planned.
+type plannedInstance struct {
+	offset    int64
+	hasOffset bool
+	// ports are apim_instance_ports' listeners (the Hazelcast member port
+	// among them when clustering is on).
+	ports []apim.Listener
+	// endpoints are the apim_websocket_inbound resources' ports, by port
+	// name ("websocket", "websocket_secure"): where one is planned it is
+	// what the endpoint listens on, whatever the offset would give.
+	endpoints map[string]int64
+}
+
+// listeners is every port the instance will listen on.
+func (p *plannedInstance) listeners() []apim.Listener {
+	l := make([]apim.Listener, 0, len(p.ports)+len(p.endpoints))
+	for _, port := range p.ports {
+		if _, ok := p.endpoints[port.Name]; !ok {
+			l = append(l, port)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(p.endpoints)) {
+		l = append(l, apim.Listener{Port: p.endpoints[name], Name: name})
+	}
+	apim.SortListeners(l)
+	return l
+}
+
+func newPlannedInstances() *plannedInstances {
+	return &plannedInstances{byPlace: map[string]map[string]*plannedInstance{}}
+}
+
+// planPorts records the listeners apim_instance_ports plans for the
+// instance at home on place and returns the collision diagnostic when they
+// meet another instance's there.
+func (p *plannedInstances) planPorts(place, home string, offset int64, ports []apim.Listener) diag.Diagnostics {
+	return p.plan(place, home, func(i *plannedInstance) {
+		i.offset, i.hasOffset, i.ports = offset, true, ports
+	})
+}
+
+// planEndpoint records the port an apim_websocket_inbound resource plans
+// for the endpoint name ("websocket", "websocket_secure") of the instance
+// at home on place, and returns the collision diagnostic as planPorts.
+func (p *plannedInstances) planEndpoint(place, home, name string, port int64) diag.Diagnostics {
+	return p.plan(place, home, func(i *plannedInstance) {
+		if i.endpoints == nil {
+			i.endpoints = map[string]int64{}
+		}
+		i.endpoints[name] = port
+	})
+}
+
+func (p *plannedInstances) plan(place, home string, record func(*plannedInstance)) diag.Diagnostics {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	home = path.Clean(home)
+	onPlace := p.byPlace[place]
+	if onPlace == nil {
+		onPlace = map[string]*plannedInstance{}
+		p.byPlace[place] = onPlace
+	}
+	this := onPlace[home]
+	if this == nil {
+		this = &plannedInstance{}
+		onPlace[home] = this
+	}
+	record(this)
+	mine := this.listeners()
+	var diags diag.Diagnostics
+	for _, other := range slices.Sorted(maps.Keys(onPlace)) {
+		if other == home {
+			continue
+		}
+		if shared := apim.SharedPorts(mine, onPlace[other].listeners()); shared != nil {
+			diags.Append(collisionError(place, home, this, other, onPlace[other], shared))
+		}
+	}
+	return diags
+}
+
+// collisionError names both instances, their offsets and every port they
+// share, with what listens there on each side. The plugin protocol does
+// not tell a provider the address of a resource: Terraform shows this
+// resource's with the diagnostic, and the other instance is named by its
+// home.
+func collisionError(place, home string, this *plannedInstance, otherHome string, other *plannedInstance, shared []apim.SharedPort) diag.Diagnostic {
+	host := "the local host"
+	if place != "" {
+		host = place
+	}
+	ports := make([]string, len(shared))
+	for i, s := range shared {
+		ports[i] = fmt.Sprintf("%d (%s of %s, %s of %s)", s.Port, s.A, home, s.B, otherHome)
+	}
+	return diag.NewErrorDiagnostic("Port Collision Between Instances",
+		fmt.Sprintf("On %s, the instance at %s%s and the instance at %s%s, both planned in this configuration, would listen on the same ports: %s. "+
+			"The one that starts second fails with \"Address already in use\". Nothing was written.\n\n"+
+			"Choose offsets whose ports do not meet: provider::apim::offset_conflicts lists the pairs of offsets that collide, and on which ports. "+
+			"Offsets that differ by less than 8 never collide on the ports APIM ships with.%s",
+			host, home, offsetPhrase(this), otherHome, offsetPhrase(other), strings.Join(ports, ", "), hazelcastAdvice(shared)))
+}
+
+// hazelcastAdvice is what to do when the Hazelcast member port is shared:
+// no offset moves it.
+func hazelcastAdvice(shared []apim.SharedPort) string {
+	for _, s := range shared {
+		if s.A == apim.HazelcastMemberName && s.B == apim.HazelcastMemberName {
+			return " The Hazelcast member port does not move with the offset: give each clustered instance on one host its own " +
+				"(axis2.xml's localMemberPort on 2.x, [clustering] local_member_port in deployment.toml on 3.x and later)."
+		}
+	}
+	return ""
+}
+
+func offsetPhrase(i *plannedInstance) string {
+	if !i.hasOffset {
+		return " (only its apim_websocket_inbound ports planned so far)"
+	}
+	return fmt.Sprintf(" (offset %d)", i.offset)
+}
