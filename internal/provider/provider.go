@@ -80,5 +80,6 @@ func (p *apimProvider) DataSources(context.Context) []func() datasource.DataSour
 func (p *apimProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
 		NewPortsFunction,
+		NewOffsetConflictsFunction,
 	}
 }
