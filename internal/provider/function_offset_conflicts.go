@@ -61,7 +61,7 @@ func (offsetConflictsFunction) Definition(_ context.Context, _ function.Definiti
 			},
 			versionParameter("The APIM version of every instance whose value does not name its own."),
 		},
-		VariadicParameter: distributionParameter(),
+		VariadicParameter: distributionParameter("what every instance whose value does not name its own runs"),
 		Return:            function.ListReturn{ElementType: types.ObjectType{AttrTypes: conflictAttrTypes}},
 	}
 }

@@ -37,7 +37,7 @@ func (portsFunction) Definition(_ context.Context, _ function.DefinitionRequest,
 			offsetParameter("The instance's port offset, " + offsetRange() + "."),
 			versionParameter("The instance's APIM version."),
 		},
-		VariadicParameter: distributionParameter(),
+		VariadicParameter: distributionParameter("what the instance runs"),
 		Return:            function.ObjectReturn{AttributeTypes: portAttrTypes()},
 	}
 }
@@ -85,10 +85,10 @@ func versionParameter(description string) function.StringParameter {
 
 // distributionParameter is the optional last argument: Terraform functions
 // have no optional parameters, so it is variadic, given at most once.
-func distributionParameter() function.StringParameter {
+func distributionParameter(description string) function.StringParameter {
 	return function.StringParameter{
 		Name: "distribution",
-		MarkdownDescription: "Optional, at most one: what the instance runs, which decides the ports it opens, one of `" + strings.Join(distributionNames(), "`, `") + "` (default: `" + string(apim.AllInOne) + "`), the values `apim_instance_ports` reports as `distribution`. " +
+		MarkdownDescription: "Optional, at most one: " + description + ", which decides the ports it opens, one of `" + strings.Join(distributionNames(), "`, `") + "` (default: `" + string(apim.AllInOne) + "`), the values `apim_instance_ports` reports as `distribution`. " +
 			"APIM 2.x has only `" + string(apim.AllInOne) + "`. A variadic parameter because Terraform functions have no optional ones: leave it out, or give one value.",
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -99,7 +101,10 @@ func TestPortsFunction(t *testing.T) {
 				t.Fatalf("got %s\nwant %s", resp.Result.Value(), tc.want)
 			}
 			for name, port := range tc.spot {
-				v := got.Attributes()[name].(types.Int64)
+				v, ok := got.Attributes()[name].(types.Int64)
+				if !ok {
+					t.Fatalf("%s is %T", name, got.Attributes()[name])
+				}
 				if port == 0 && !v.IsNull() || port != 0 && v.ValueInt64() != port {
 					t.Errorf("%s = %s, want %d (0: null)", name, v, port)
 				}
@@ -228,4 +233,55 @@ func TestPortsFunction_acceptanceErrors(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestPortsFunctionNullTableMatchesTheDomain: the table of null ports in
+// the function's documentation says, for each version family and
+// distribution, exactly the ports the function gives as null.
+func TestPortsFunctionNullTableMatchesTheDomain(t *testing.T) {
+	doc, err := os.ReadFile("../../templates/functions/ports.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	versions := map[string]string{"2.x": "2.1.0", "3.x": "3.2.0", "4.x": "4.7.0"}
+	rows := regexp.MustCompile(`(?m)^\| ([234]\.x) \| ([^|]+) \| ([^|]+) \|$`).FindAllSubmatch(doc, -1)
+	backticked := regexp.MustCompile("`([a-z_-]+)`")
+	var previous []string
+	covered := map[string]bool{}
+	for _, r := range rows {
+		var null []string
+		if strings.HasPrefix(string(r[3]), "as above") {
+			null = append(null, previous...)
+		}
+		for _, m := range backticked.FindAllSubmatch(r[3], -1) {
+			null = append(null, string(m[1]))
+		}
+		previous = null
+		for _, m := range backticked.FindAllSubmatch(r[2], -1) {
+			version, distribution := versions[string(r[1])], string(m[1])
+			covered[string(r[1])+"/"+distribution] = true
+			resp := runPorts(0, version, distribution)
+			if resp.Error != nil {
+				t.Fatalf("%s %s: %s", version, distribution, resp.Error)
+			}
+			got, ok := resp.Result.Value().(types.Object)
+			if !ok {
+				t.Fatalf("%s %s: result %T", version, distribution, resp.Result.Value())
+			}
+			var gotNull []string
+			for name, v := range got.Attributes() {
+				if v.IsNull() {
+					gotNull = append(gotNull, name)
+				}
+			}
+			slices.Sort(gotNull)
+			slices.Sort(null)
+			if !slices.Equal(gotNull, null) {
+				t.Errorf("the docs say %s %s has null %v, the function gives %v", r[1], distribution, null, gotNull)
+			}
+		}
+	}
+	if want := 1 + 2*len(apim.Distributions); len(covered) != want {
+		t.Errorf("the table covers %d version families and distributions, want %d: %v", len(covered), want, covered)
+	}
 }
