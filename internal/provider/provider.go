@@ -4,13 +4,17 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var _ provider.Provider = (*apimProvider)(nil)
+var (
+	_ provider.Provider              = (*apimProvider)(nil)
+	_ provider.ProviderWithFunctions = (*apimProvider)(nil)
+)
 
 // The names Terraform knows the provider and its resources by.
 const (
@@ -70,4 +74,12 @@ func (p *apimProvider) Resources(context.Context) []func() resource.Resource {
 
 func (p *apimProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return nil
+}
+
+// Functions are pure: they read no file and need no configuration.
+func (p *apimProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewPortsFunction,
+		NewOffsetConflictsFunction,
+	}
 }
