@@ -170,18 +170,20 @@ func TestPortsFunction_acceptance(t *testing.T) {
 		}
 	}
 	var config strings.Builder
-	for _, name := range slices.Sorted(maps.Keys(homes)) {
-		home := homes[name]
+	for i, name := range slices.Sorted(maps.Keys(homes)) {
+		// Offsets 3 to 6: instances on one host whose ports meet are
+		// refused at plan time.
+		offset := 3 + i
 		fmt.Fprintf(&config, `
-resource "apim_instance_ports" %q {
-  apim_home = %q
-  offset    = 3
+resource "apim_instance_ports" %[1]q {
+  apim_home = %[2]q
+  offset    = %[3]d
 }
 
-output "same_%s" {
-  value = provider::apim::ports(3, apim_instance_ports.%s.apim_version, apim_instance_ports.%s.distribution) == apim_instance_ports.%s.ports
+output "same_%[1]s" {
+  value = provider::apim::ports(%[3]d, apim_instance_ports.%[1]s.apim_version, apim_instance_ports.%[1]s.distribution) == apim_instance_ports.%[1]s.ports
 }
-`, name, home, name, name, name, name)
+`, name, homes[name], offset)
 	}
 	config.WriteString(`
 output "v210" {
