@@ -72,3 +72,16 @@ func BenchmarkSetInbound(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPortBases measures what a plan or refresh of a 3.x/4.x instance
+// computes from deployment.toml: the bases of every port with a BaseKey,
+// from one decode of the file.
+func BenchmarkPortBases(b *testing.B) {
+	doc := fixture(b, "apim-4.2.0/"+DeploymentTOML)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := PortBases(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -57,12 +57,16 @@ func HazelcastMember(h Home, configDoc, axis2 []byte) (port int64, on bool, err 
 }
 
 func tomlHazelcastMember(doc []byte) (port int64, on bool, err error) {
-	if _, err := tomledit.Find(doc, membershipSchemeKey); errors.Is(err, tomledit.ErrNotFound) {
+	parsed, err := tomledit.Parse(doc)
+	if err != nil {
+		return 0, false, err
+	}
+	if _, err := parsed.Find(membershipSchemeKey); errors.Is(err, tomledit.ErrNotFound) {
 		return 0, false, nil
 	} else if err != nil {
 		return 0, false, err
 	}
-	v, err := tomledit.Find(doc, localMemberPortKey)
+	v, err := parsed.Find(localMemberPortKey)
 	if errors.Is(err, tomledit.ErrNotFound) {
 		return HazelcastMemberPort, true, nil
 	}

@@ -83,13 +83,17 @@ func ServerRole(doc []byte) string {
 // listens on 9546. A base that is not a whole number from 1 to MaxPort is
 // an error naming the key: the provider cannot tell where that port is.
 func PortBases(doc []byte) (map[string]int64, error) {
+	parsed, err := tomledit.Parse(doc)
+	if err != nil {
+		return nil, err
+	}
 	bases := map[string]int64{}
 	for _, p := range Ports {
 		if p.BaseKey == "" {
 			continue
 		}
 		i := strings.LastIndexByte(p.BaseKey, '.')
-		v, err := tomledit.Find(doc, tomledit.NewKey(p.BaseKey[:i], p.BaseKey[i+1:]))
+		v, err := parsed.Find(tomledit.NewKey(p.BaseKey[:i], p.BaseKey[i+1:]))
 		if errors.Is(err, tomledit.ErrNotFound) {
 			continue
 		}

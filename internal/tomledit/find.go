@@ -45,6 +45,23 @@ func FindAll(doc []byte, k Key) ([]Value, error) {
 	return vals, nil
 }
 
+// Document is a document parsed once, so that several keys are looked up
+// without decoding it again for each (a decode costs far more than a
+// lookup).
+type Document struct{ d *document }
+
+// Parse checks doc as Find does and returns it parsed.
+func Parse(doc []byte) (*Document, error) {
+	d, err := parse(doc)
+	if err != nil {
+		return nil, err
+	}
+	return &Document{d}, nil
+}
+
+// Find is Find on the parsed document.
+func (d *Document) Find(k Key) (Value, error) { return d.d.find(k) }
+
 // find is Find on a parsed document.
 func (d *document) find(k Key) (Value, error) {
 	en, err := d.findEntry(k)

@@ -138,3 +138,35 @@ func TestFindRealFixtures(t *testing.T) {
 		t.Errorf("quoted key: %+v, %v", v, err)
 	}
 }
+
+// A parsed Document finds what Find finds, and refuses what Find refuses.
+func TestDocumentFindAgreesWithFind(t *testing.T) {
+	keys := []Key{offsetKey, NewKey("server", "hostname"), NewKey("", "server"), NewKey("apim.gateway.environment", "ws_endpoint")}
+	for _, name := range fixtureNames {
+		doc := fixture(t, name)
+		parsed, err := Parse(doc)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, k := range keys {
+			want, wantErr := Find(doc, k)
+			got, gotErr := parsed.Find(k)
+			if got != want || !errors.Is(gotErr, errorKind(wantErr)) {
+				t.Errorf("%s %v: Document.Find = %+v, %v; Find = %+v, %v", name, k, got, gotErr, want, wantErr)
+			}
+		}
+	}
+	if _, err := Parse([]byte("a = 1\na = 2\n")); !errors.Is(err, ErrDuplicate) {
+		t.Errorf("Parse of a key defined twice: %v, want ErrDuplicate", err)
+	}
+}
+
+// errorKind is the kind sentinel of err (nil for nil), for errors.Is.
+func errorKind(err error) error {
+	for _, kind := range []error{ErrNotFound, ErrNotValue, ErrMalformed, ErrDuplicate} {
+		if errors.Is(err, kind) {
+			return kind
+		}
+	}
+	return err
+}
