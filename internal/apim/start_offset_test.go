@@ -73,20 +73,26 @@ func TestScriptOffset_inShippedScript(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, found, err := ScriptOffset(tc.doc)
-			if err != nil {
-				t.Fatal(err)
-			}
 			if tc.want < 0 {
-				if found {
-					t.Fatalf("found %+v, want none", s)
-				}
+				expectStartOffset(t, s, found, err, nil)
 				return
 			}
-			want := StartOffset{Offset: tc.want, Source: FromStartScript, Line: lineOf(tc.doc, tc.found), place: inScript}
-			if !found || s != want {
-				t.Fatalf("got %+v (found %v), want %+v", s, found, want)
-			}
+			expectStartOffset(t, s, found, err, &StartOffset{Offset: tc.want, Source: FromStartScript, Line: lineOf(tc.doc, tc.found), place: inScript})
 		})
+	}
+}
+
+// expectStartOffset fails t unless a parse found want without an error,
+// or found none when want is nil.
+func expectStartOffset(t *testing.T, got StartOffset, found bool, err error, want *StartOffset) {
+	t.Helper()
+	switch {
+	case err != nil:
+		t.Fatal(err)
+	case want == nil && found:
+		t.Fatalf("found %+v, want none", got)
+	case want != nil && (!found || got != *want):
+		t.Fatalf("got %+v (found %v), want %+v", got, found, *want)
 	}
 }
 
@@ -152,19 +158,11 @@ func TestUnitOffset(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, found, err := UnitOffset([]byte(tc.unit))
-			if err != nil {
-				t.Fatal(err)
-			}
 			if tc.want < 0 {
-				if found {
-					t.Fatalf("found %+v, want none", s)
-				}
+				expectStartOffset(t, s, found, err, nil)
 				return
 			}
-			want := StartOffset{Offset: tc.want, Source: FromSystemdUnit, Line: tc.line, place: tc.place}
-			if !found || s != want {
-				t.Fatalf("got %+v (found %v), want %+v", s, found, want)
-			}
+			expectStartOffset(t, s, found, err, &StartOffset{Offset: tc.want, Source: FromSystemdUnit, Line: tc.line, place: tc.place})
 		})
 	}
 }
