@@ -3,6 +3,7 @@ package provider
 import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	datasourceschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -127,6 +128,25 @@ func resourceAttribute(f sshField) resourceschema.Attribute {
 		return resourceschema.BoolAttribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc}
 	default:
 		return resourceschema.StringAttribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc, Validators: stringValidators(f)}
+	}
+}
+
+// sshDataSourceAttribute is a data source's ssh object: where the home it
+// reads is.
+func sshDataSourceAttribute() datasourceschema.SingleNestedAttribute {
+	attrs, bastion := sshAttributes(dataSourceAttribute)
+	attrs["bastion"] = datasourceschema.SingleNestedAttribute{Optional: true, MarkdownDescription: bastionDescription, Attributes: bastion}
+	return datasourceschema.SingleNestedAttribute{Optional: true, MarkdownDescription: sshDescription, Attributes: attrs}
+}
+
+func dataSourceAttribute(f sshField) datasourceschema.Attribute {
+	switch f.kind {
+	case sshNumber:
+		return datasourceschema.Int64Attribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc, Validators: portValidators()}
+	case sshBool:
+		return datasourceschema.BoolAttribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc}
+	default:
+		return datasourceschema.StringAttribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc, Validators: stringValidators(f)}
 	}
 }
 
