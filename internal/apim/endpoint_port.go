@@ -20,8 +20,12 @@ import (
 type EndpointPort interface {
 	Setting
 	// Listening returns the port the endpoint listens on, from the content
-	// of File; instanceOffset is asked for the instance's offset only
-	// where it is in another file and the runtime adds it.
+	// of File; instanceOffset is asked for the offset the instance runs
+	// at, only where the runtime adds it (ws.use.port.offset is true). The
+	// runtime takes that offset from -DportOffset when the instance is
+	// started with one, else from the file holding it (carbon.xml on 2.x,
+	// deployment.toml's [server] offset on 3.x and later, even where that
+	// is File itself).
 	Listening(doc []byte, instanceOffset func() (int64, error)) (int64, error)
 	// Set returns the content of File with the endpoint made to listen on
 	// basePort + offset, never shifted a second time by the runtime; doc
@@ -141,13 +145,13 @@ func (t templatedEndpointPort) shift(doc []byte) (int64, error) {
 	return ReadTOMLOffset(doc)
 }
 
-func (t templatedEndpointPort) Listening(doc []byte, _ func() (int64, error)) (int64, error) {
+func (t templatedEndpointPort) Listening(doc []byte, instanceOffset func() (int64, error)) (int64, error) {
 	port, err := t.configured(doc)
-	if err != nil {
-		return 0, err
+	if err != nil || !t.useOffset {
+		return port, err
 	}
-	shift, err := t.shift(doc)
-	return port + shift, err
+	offset, err := instanceOffset()
+	return port + offset, err
 }
 
 // Set writes the port less the offset the runtime adds, so the endpoint

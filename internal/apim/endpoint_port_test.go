@@ -68,7 +68,13 @@ func templatedPort(t *testing.T, home string, e Endpoint) EndpointPort {
 	return p
 }
 
-func noOffset() (int64, error) { panic("a templated endpoint has its offset in deployment.toml") }
+// fileOffset is the instance's offset as the provider reads it where no
+// -DportOffset overrides the file: [server] offset of doc.
+func fileOffset(doc []byte) func() (int64, error) {
+	return func() (int64, error) { return ReadTOMLOffset(doc) }
+}
+
+func notAsked() (int64, error) { panic("the runtime adds no offset here") }
 
 // A templated endpoint listens on [apim.ws] port (9099 when absent) plus
 // [server] offset, the runtime adding it; Set writes the key so that the
@@ -90,9 +96,15 @@ func TestTemplatedEndpointPort(t *testing.T) {
 		{"offset 3", atOffset3, 9102},
 		{"base 9200, offset 3", append(bytes.Clone(atOffset3), "\n[apim.ws]\nport = 9200\n"...), 9203},
 	} {
-		if got, err := p.Listening(tc.doc, noOffset); err != nil || got != tc.want {
+		if got, err := p.Listening(tc.doc, fileOffset(tc.doc)); err != nil || got != tc.want {
 			t.Errorf("%s: Listening = %d, %v; want %d", tc.name, got, err, tc.want)
 		}
+	}
+	// Started with -DportOffset=7, the instance runs at 7 whatever
+	// [server] offset says, and the runtime adds that.
+	started7 := func() (int64, error) { return 7, nil }
+	if got, err := p.Listening(append(bytes.Clone(atOffset3), "\n[apim.ws]\nport = 9200\n"...), started7); err != nil || got != 9207 {
+		t.Errorf("base 9200, started at offset 7: Listening = %d, %v; want 9207", got, err)
 	}
 
 	// The offset the runtime adds is not added again: nothing to write.
@@ -112,7 +124,7 @@ func TestTemplatedEndpointPort(t *testing.T) {
 	if !bytes.HasPrefix(out, atOffset3) || !strings.Contains(string(out[len(atOffset3):]), "[apim.ws]\nport = 9100") {
 		t.Fatalf("Set(9100, 3) did not add [apim.ws] port = 9100 at the end:\n%s", out[len(atOffset3)-20:])
 	}
-	if got, err := p.Listening(out, noOffset); err != nil || got != 9103 {
+	if got, err := p.Listening(out, fileOffset(out)); err != nil || got != 9103 {
 		t.Fatalf("after Set(9100, 3) the endpoint listens on %d (%v), want 9103", got, err)
 	}
 	back, err := p.Restore(out, orig)
@@ -127,7 +139,7 @@ func TestTemplatedEndpointPort(t *testing.T) {
 	if err != nil || !strings.Contains(warning, "[server] offset is 0") {
 		t.Fatalf("Set(9099, 3) at offset 0: warning %q, %v", warning, err)
 	}
-	if got, _ := p.Listening(out, noOffset); got != 9102 {
+	if got, _ := p.Listening(out, fileOffset(out)); got != 9102 {
 		t.Fatalf("listens on %d, want 9102", got)
 	}
 
@@ -200,7 +212,7 @@ func TestEndpointPortOfRefusesOtherTemplates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := p.Listening(doc, noOffset); err != nil || got != 9099 {
+	if got, err := p.Listening(doc, notAsked); err != nil || got != 9099 {
 		t.Fatalf("flag off: listens on %d, %v; want 9099", got, err)
 	}
 }

@@ -24,7 +24,7 @@ func apimHomeAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		Required:            true,
 		MarkdownDescription: "Absolute path of the APIM installation directory (the APIM home, holding `repository/conf/carbon.xml`) on the target host. Changing it replaces the resource: it is another instance. Use `abspath()` for a path relative to the configuration.",
-		Validators:          []validator.String{absolutePathValidator{}},
+		Validators:          []validator.String{absolutePathValidator{what: "APIM Home"}},
 		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 	}
 }

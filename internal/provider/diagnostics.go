@@ -40,6 +40,8 @@ func duplicateError(resourceType, id string) diag.Diagnostic {
 
 func advice(err error) string {
 	switch {
+	case errors.As(err, new(*unitMissing)):
+		return "Check systemd_unit: it must be the path of the unit's file on that host, which `systemctl show -p FragmentPath <unit>` prints."
 	case errors.Is(err, fs.ErrNotExist):
 		return "Check that apim_home is the APIM installation directory on that host."
 	case errors.Is(err, apim.ErrProfileOptimized):

@@ -148,6 +148,15 @@ func versionValue(h apim.Home) types.String {
 	return types.StringValue(h.Version.String())
 }
 
+// versionDescription documents an apim_version attribute.
+const versionDescription = "The APIM version the home's files name, such as `4.2.0`: from `updates/product.txt`, else `bin/version.txt`, else carbon.xml's `<Version>`; null when no file names one."
+
+// distributionDescription documents a distribution attribute.
+func distributionDescription() string {
+	return "What the instance runs, which decides the ports it opens: one of `" + strings.Join(distributionNames(), "`, `") + "`. " +
+		"From the `updates/product.txt` prefix or the `bin/version.txt` product name (the 4.5+ control plane, gateway and traffic manager distributions), and on 3.x–4.4, where one distribution runs in profiles, from `[server] server_role` in deployment.toml."
+}
+
 // distributionNames lists the distribution attribute's values.
 func distributionNames() []string {
 	names := make([]string, len(apim.Distributions))

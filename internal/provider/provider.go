@@ -21,6 +21,7 @@ const (
 	providerTypeName     = "apim"
 	instancePortsType    = providerTypeName + "_instance_ports"
 	webSocketInboundType = providerTypeName + "_websocket_inbound"
+	instanceType         = providerTypeName + "_instance"
 )
 
 // apimProvider serves the apim resources. One process serves one terraform
@@ -63,6 +64,7 @@ func (p *apimProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	p.hosts.configure(cfg.SSH)
 	resp.ResourceData = p.hosts
+	resp.DataSourceData = p.hosts
 }
 
 func (p *apimProvider) Resources(context.Context) []func() resource.Resource {
@@ -73,7 +75,9 @@ func (p *apimProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *apimProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewInstanceDataSource,
+	}
 }
 
 // Functions are pure: they read no file and need no configuration.

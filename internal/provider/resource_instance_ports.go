@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -68,14 +67,21 @@ func portAttrTypes() map[string]attr.Type {
 	return types_
 }
 
-func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	ports := map[string]schema.Attribute{}
+// portAttributes are the attributes of the ports object, made by attr from
+// each one's description, for the schema package of a resource or a data
+// source.
+func portAttributes[A any](attr func(description string) A) map[string]A {
+	ports := map[string]A{}
 	for _, p := range apim.Ports {
-		ports[p.Name] = schema.Int64Attribute{
-			Computed:            true,
-			MarkdownDescription: fmt.Sprintf("%d + `offset`, null where the instance does not open it. %s", p.Base, p.Purpose),
-		}
+		ports[p.Name] = attr(fmt.Sprintf("%d + `offset`, null where the instance does not open it. %s", p.Base, p.Purpose))
 	}
+	return ports
+}
+
+func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	ports := portAttributes(func(description string) schema.Attribute {
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: description}
+	})
 	h := apim.Highest()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The port offset of one WSO2 API Manager instance, which moves every port the instance opens: `[server] offset` in `repository/conf/deployment.toml` on APIM 3.x and 4.x, `<Server><Ports><Offset>` in `repository/conf/carbon.xml` on 2.x; the resource tells which from the home's files. On 2.x it also keeps the workflow callback URL that APIM 2.1.0 hard-codes to port 9443 in step, on 3.x and 4.x the gateway's WebSocket and WebSub URLs in deployment.toml (`manage_gateway_urls`). Every shifted port is known at plan time whenever the home can be read then, so load-balancer resources in the same configuration can use them.",
@@ -111,12 +117,11 @@ func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 			"apim_version": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The APIM version the home's files name, such as `4.2.0`: from `updates/product.txt`, else `bin/version.txt`, else carbon.xml's `<Version>`; null when no file names one.",
+				MarkdownDescription: versionDescription,
 			},
 			"distribution": schema.StringAttribute{
-				Computed: true,
-				MarkdownDescription: "What the instance runs, which decides the ports it opens: one of `" + strings.Join(distributionNames(), "`, `") + "`. " +
-					"From the `updates/product.txt` prefix or the `bin/version.txt` product name (the 4.5+ control plane, gateway and traffic manager distributions), and on 3.x–4.4, where one distribution runs in profiles, from `[server] server_role` in deployment.toml.",
+				Computed:            true,
+				MarkdownDescription: distributionDescription(),
 			},
 			"workflow_callback_url": schema.StringAttribute{
 				Computed:            true,

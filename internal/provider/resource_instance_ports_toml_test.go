@@ -80,7 +80,13 @@ func withTOMLOffset(t *testing.T, shipped []byte, n string) []byte {
 
 // expectedPorts is the ports object of an instance of h at offset.
 func expectedPorts(h apim.Home, offset int64) knownvalue.Check {
-	shifted := apim.ShiftedOn(h, offset, nil)
+	return expectedPortsOn(h, offset, nil)
+}
+
+// expectedPortsOn is expectedPorts with the port bases the home's files
+// set (apim.ShiftedOn).
+func expectedPortsOn(h apim.Home, offset int64, bases map[string]int64) knownvalue.Check {
+	shifted := apim.ShiftedOn(h, offset, bases)
 	want := map[string]knownvalue.Check{}
 	for _, p := range apim.Ports {
 		if port, ok := shifted[p.Name]; ok {

@@ -3,6 +3,7 @@ package provider
 import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	datasourceschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -53,20 +54,27 @@ const (
 
 // sshProviderAttribute is the provider's ssh object: the defaults.
 func sshProviderAttribute() providerschema.SingleNestedAttribute {
-	attrs := map[string]providerschema.Attribute{}
-	bastion := map[string]providerschema.Attribute{}
-	for _, f := range sshFields {
-		attrs[f.name] = providerAttribute(f)
-		if f.bastion {
-			bastion[f.name] = providerAttribute(bastionField(f))
-		}
-	}
+	attrs, bastion := sshAttributes(providerAttribute)
 	attrs["bastion"] = providerschema.SingleNestedAttribute{Optional: true, MarkdownDescription: bastionDescription, Attributes: bastion}
 	return providerschema.SingleNestedAttribute{
 		Optional:            true,
 		MarkdownDescription: "Default SSH settings for every resource; a resource's own `ssh` overrides them attribute by attribute. Without a `host`, files are on the local filesystem. Credentials set here never reach the state.",
 		Attributes:          attrs,
 	}
+}
+
+// sshAttributes are the attributes of an ssh object and of its bastion, made
+// by field for the schema package of the provider, a resource or a data
+// source.
+func sshAttributes[A any](field func(sshField) A) (attrs, bastion map[string]A) {
+	attrs, bastion = map[string]A{}, map[string]A{}
+	for _, f := range sshFields {
+		attrs[f.name] = field(f)
+		if f.bastion {
+			bastion[f.name] = field(bastionField(f))
+		}
+	}
+	return attrs, bastion
 }
 
 // bastionField is f as an attribute of ssh.bastion, documented for the jump
@@ -102,14 +110,7 @@ func providerAttribute(f sshField) providerschema.Attribute {
 // over the provider's, name the instance, so changing them replaces the
 // resource (ModifyPlan decides, with hosts.moved); credentials do not.
 func sshResourceAttribute() resourceschema.SingleNestedAttribute {
-	attrs := map[string]resourceschema.Attribute{}
-	bastion := map[string]resourceschema.Attribute{}
-	for _, f := range sshFields {
-		attrs[f.name] = resourceAttribute(f)
-		if f.bastion {
-			bastion[f.name] = resourceAttribute(bastionField(f))
-		}
-	}
+	attrs, bastion := sshAttributes(resourceAttribute)
 	attrs["bastion"] = resourceschema.SingleNestedAttribute{Optional: true, MarkdownDescription: bastionDescription, Attributes: bastion}
 	return resourceschema.SingleNestedAttribute{Optional: true, MarkdownDescription: sshDescription, Attributes: attrs}
 }
@@ -127,6 +128,25 @@ func resourceAttribute(f sshField) resourceschema.Attribute {
 		return resourceschema.BoolAttribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc}
 	default:
 		return resourceschema.StringAttribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc, Validators: stringValidators(f)}
+	}
+}
+
+// sshDataSourceAttribute is a data source's ssh object: where the home it
+// reads is.
+func sshDataSourceAttribute() datasourceschema.SingleNestedAttribute {
+	attrs, bastion := sshAttributes(dataSourceAttribute)
+	attrs["bastion"] = datasourceschema.SingleNestedAttribute{Optional: true, MarkdownDescription: bastionDescription, Attributes: bastion}
+	return datasourceschema.SingleNestedAttribute{Optional: true, MarkdownDescription: sshDescription, Attributes: attrs}
+}
+
+func dataSourceAttribute(f sshField) datasourceschema.Attribute {
+	switch f.kind {
+	case sshNumber:
+		return datasourceschema.Int64Attribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc, Validators: portValidators()}
+	case sshBool:
+		return datasourceschema.BoolAttribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc}
+	default:
+		return datasourceschema.StringAttribute{Optional: true, Sensitive: f.sensitive, MarkdownDescription: f.doc, Validators: stringValidators(f)}
 	}
 }
 

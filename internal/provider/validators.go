@@ -58,10 +58,11 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 
 // absolutePathValidator requires an absolute path, so that a file's place
 // never depends on the directory terraform runs in or the login directory,
-// without control characters: no APIM installation path holds one, and a
-// newline in a path could not be handed safely to the host's tools (the SSH
-// scripts read one path per line).
-type absolutePathValidator struct{}
+// without control characters: no APIM installation or unit file path holds
+// one, and a newline in a path could not be handed safely to the host's
+// tools (the SSH scripts read one path per line). what names the path in
+// the diagnostics' summaries ("APIM Home").
+type absolutePathValidator struct{ what string }
 
 func (absolutePathValidator) Description(context.Context) string {
 	return "value must be an absolute path without control characters"
@@ -71,17 +72,17 @@ func (v absolutePathValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (absolutePathValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v absolutePathValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	p := req.ConfigValue.ValueString()
 	switch {
 	case strings.ContainsFunc(p, unicode.IsControl):
-		resp.Diagnostics.AddAttributeError(req.Path, "Control Character in APIM Home",
-			fmt.Sprintf("apim_home %q holds a control character (a newline, tab or the like). No APIM installation path does, and such a name cannot be handed safely to the tools on the host: rename the directory, or correct the value.", p))
+		resp.Diagnostics.AddAttributeError(req.Path, "Control Character in "+v.what,
+			fmt.Sprintf("%s %q holds a control character (a newline, tab or the like). No APIM installation or unit file path does, and such a name cannot be handed safely to the tools on the host: rename it, or correct the value.", req.Path, p))
 	case !path.IsAbs(p):
-		resp.Diagnostics.AddAttributeError(req.Path, "Relative APIM Home",
-			fmt.Sprintf("apim_home must be an absolute path, got %q. Use abspath(\"%s\") for a path relative to the configuration.", p, p))
+		resp.Diagnostics.AddAttributeError(req.Path, "Relative "+v.what,
+			fmt.Sprintf("%s must be an absolute path, got %q. Use abspath(\"%s\") for a path relative to the configuration.", req.Path, p, p))
 	}
 }
