@@ -203,7 +203,7 @@ func optionalPort(base, offset int64) knownvalue.Check {
 	return knownvalue.Int64Exact(base + offset)
 }
 
-func optionalString(s string) knownvalue.Check {
+func stringOrNull(s string) knownvalue.Check {
 	if s == "" {
 		return knownvalue.Null()
 	}
@@ -229,7 +229,7 @@ func (w instanceWant) checks(addr string) []statecheck.StateCheck {
 	want := map[string]knownvalue.Check{
 		"apim_home":             knownvalue.StringExact(w.apimHome),
 		"ssh":                   ssh,
-		"systemd_unit":          optionalString(w.systemdUnit),
+		"systemd_unit":          stringOrNull(w.systemdUnit),
 		"apim_version":          knownvalue.StringExact(w.f.home.Version.String()),
 		"distribution":          knownvalue.StringExact(string(w.f.home.Distribution)),
 		"config_file":           knownvalue.StringExact(filepath.Join(w.apimHome, w.f.configFile())),
