@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -172,7 +171,7 @@ var layout42 = &homeLayout{
 				if err != nil {
 					return err
 				}
-				got, err := p.Listening(toml, noInstanceOffset)
+				got, err := p.Listening(toml, func() (int64, error) { return apim.ReadTOMLOffset(toml) })
 				if want := apim.WebSocket.BasePort + in.Offset; err != nil || got != want {
 					return fmt.Errorf("the endpoint listens on %d (%v), want %d", got, err, want)
 				}
@@ -209,12 +208,6 @@ func setTemplatedPort(home string, doc []byte, offset int64) ([]byte, error) {
 	}
 	out, _, err := p.Set(doc, apim.WebSocket.BasePort, offset)
 	return out, err
-}
-
-// noInstanceOffset is never asked for: a templated endpoint's offset is in
-// the document itself.
-func noInstanceOffset() (int64, error) {
-	return 0, errors.New("the instance's offset was asked for")
 }
 
 // fixtures are the content of the files every home of a layout gets, by

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -59,8 +60,18 @@ func (p *floorProvider) Resources(ctx context.Context) []func() resource.Resourc
 	return floors
 }
 
-// DataSources is empty, as in the real provider.
-func (p *floorProvider) DataSources(context.Context) []func() datasource.DataSource {
+// DataSources are the real provider's, so that the schemas are the same;
+// the bench's configurations use none.
+func (p *floorProvider) DataSources(ctx context.Context) []func() datasource.DataSource {
+	return p.real.DataSources(ctx)
+}
+
+// Functions are the real provider's, which are pure: the same schema, and
+// the same work where a configuration calls one.
+func (p *floorProvider) Functions(ctx context.Context) []func() function.Function {
+	if withFunctions, ok := p.real.(provider.ProviderWithFunctions); ok {
+		return withFunctions.Functions(ctx)
+	}
 	return nil
 }
 
