@@ -65,7 +65,7 @@ func findGatewayWSEndpoint(doc []byte) (g gatewayWSEndpoint, managed bool, err e
 	if !u.hasPort {
 		return g, false, &ValueError{fmt.Sprintf("<GatewayWSEndpoint> holds %s, which has no port; write the port (WSO2 ships ws://${carbon.local.ip}:9099)", g.text())}
 	}
-	if _, ok := u.port(v.Text); !ok {
+	if !u.literalPort(v.Text) {
 		return g, false, &ValueError{fmt.Sprintf("<GatewayWSEndpoint> holds %s, whose port %q is not a number from 1 to %d; write the port (WSO2 ships ws://${carbon.local.ip}:9099)",
 			g.text(), v.Text[u.portStart:u.end], MaxPort)}
 	}

@@ -91,15 +91,12 @@ func (u urlAt) placeholder(text string) bool {
 	return strings.HasPrefix(p, "${") && strings.HasSuffix(p, "}")
 }
 
-// port returns the port as a number, ok only for 1 to 5 digits from 1 to
-// MaxPort.
-func (u urlAt) port(text string) (int64, bool) {
+// literalPort reports a port written as a number: 1 to 5 digits, from 1
+// to MaxPort.
+func (u urlAt) literalPort(text string) bool {
 	p := text[u.portStart:u.end]
 	n, err := strconv.ParseInt(p, 10, 64)
-	if !u.hasPort || len(p) > 5 || err != nil || strings.ContainsAny(p, "+-") || n < 1 || n > MaxPort {
-		return 0, false
-	}
-	return n, true
+	return u.hasPort && len(p) <= 5 && err == nil && !strings.ContainsAny(p, "+-") && n >= 1 && n <= MaxPort
 }
 
 // withInstancePort returns url with its port set to port when it names the
@@ -110,7 +107,7 @@ func withInstancePort(url string, port int64) (string, bool) {
 	if !ok || !u.onInstance() {
 		return url, false
 	}
-	if _, literal := u.port(url); !literal {
+	if !u.literalPort(url) {
 		return url, false
 	}
 	return url[:u.portStart] + strconv.FormatInt(port, 10) + url[u.end:], true

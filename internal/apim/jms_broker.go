@@ -26,15 +26,24 @@ var jmsFactories = []string{"TopicConnectionFactory", "QueueConnectionFactory"}
 // connection URL.
 func jmsFactoryKey(factory string) string { return "connectionfactory." + factory }
 
+// broker is one broker of a brokerlist: where its URL is written, and
+// whether its options say ssl='true', which makes the client connect over
+// SSL, to the broker's AMQP-over-SSL port (8672 shipped; product-apim#9817
+// shows tcp://localhost:8672?ssl='true' in a 2.2.0 jndi.properties).
+type broker struct {
+	urlAt
+	ssl bool
+}
+
 // brokerList reads the brokerlist option of a Qpid connection URL,
 // amqp://user:password@clientid/virtualhost?brokerlist='tcp://host:port;...'&...:
-// the URL of each broker, with where it is written in url. found is false
+// each broker, with where its URL is written in url. found is false
 // when url is no amqp:// URL with a brokerlist option, a URL the provider
 // leaves alone. A brokerlist that is not a list of broker URLs
 // (scheme://host:port, each with options name='value' joined by & or %26
 // after a '?', separated by ';' or ',') is an error; its message quotes
 // nothing of url, whose options may hold passwords.
-func brokerList(url string) (brokers []urlAt, found bool, err error) {
+func brokerList(url string) (brokers []broker, found bool, err error) {
 	query := strings.IndexByte(url, '?')
 	if !strings.HasPrefix(url, "amqp://") || query < 0 {
 		return nil, false, nil
@@ -60,16 +69,17 @@ func brokerList(url string) (brokers []urlAt, found bool, err error) {
 	}
 	notList := errors.New("the brokerlist is not a list of broker URLs (scheme://host:port, separated by ';')")
 	for i := start; ; {
-		b, ok := parseURLAt(url, i, "?;,'")
+		u, ok := parseURLAt(url, i, "?;,'")
 		if !ok {
 			return nil, true, notList
 		}
-		brokers = append(brokers, b)
-		if i = b.end; i < len(url) && url[i] == '?' {
-			if i, ok = skipBrokerOptions(url, i+1); !ok {
+		b := broker{urlAt: u}
+		if i = u.end; i < len(url) && url[i] == '?' {
+			if i, b.ssl, ok = brokerOptions(url, i+1); !ok {
 				return nil, true, notList
 			}
 		}
+		brokers = append(brokers, b)
 		switch {
 		case i == len(url):
 			return nil, true, errors.New("the brokerlist has no closing quote")
@@ -85,18 +95,23 @@ func brokerList(url string) (brokers []urlAt, found bool, err error) {
 	}
 }
 
-// skipBrokerOptions returns where the options of a broker URL that start
-// at i end: name='value' pairs joined by & or %26.
-func skipBrokerOptions(url string, i int) (int, bool) {
+// brokerOptions reads the options of a broker URL that start at i,
+// name='value' pairs joined by & or %26: where they end, and whether ssl is
+// 'true' (as Java's Boolean.parseBoolean reads it).
+func brokerOptions(url string, i int) (end int, ssl, ok bool) {
 	for {
 		eq := strings.Index(url[i:], "='")
 		if eq < 1 || strings.ContainsAny(url[i:i+eq], "';,?&") {
-			return 0, false
+			return 0, false, false
 		}
+		name := url[i : i+eq]
 		i += eq + len("='")
 		closing := strings.IndexByte(url[i:], '\'')
 		if closing < 0 {
-			return 0, false
+			return 0, false, false
+		}
+		if name == "ssl" {
+			ssl = strings.EqualFold(url[i:i+closing], "true")
 		}
 		i += closing + 1
 		switch {
@@ -105,7 +120,7 @@ func skipBrokerOptions(url string, i int) (int, bool) {
 		case strings.HasPrefix(url[i:], "%26"):
 			i += len("%26")
 		default:
-			return i, true
+			return i, ssl, true
 		}
 	}
 }
@@ -116,7 +131,7 @@ func skipBrokerOptions(url string, i int) (int, bool) {
 type jmsFactory struct {
 	name       string
 	value      propedit.Value
-	brokers    []urlAt
+	brokers    []broker
 	onInstance []int
 }
 
@@ -127,10 +142,42 @@ func (f jmsFactory) brokerText(i int) string {
 	return f.value.Text[b.start:b.end]
 }
 
+// sslOption is how JMSBrokerURLs marks a broker reached over SSL.
+const sslOption = "?ssl='true'"
+
+// brokerURL is broker i as JMSBrokerURLs shows it: its URL, with
+// sslOption when it connects over SSL.
+func (f jmsFactory) brokerURL(i int) string {
+	if f.brokers[i].ssl {
+		return f.brokerText(i) + sslOption
+	}
+	return f.brokerText(i)
+}
+
+// BrokerPorts are the instance's message broker ports, which the brokers
+// on the instance follow: AMQP, and AMQP over SSL for those with
+// ssl='true'.
+type BrokerPorts struct{ AMQP, AMQPSSL int64 }
+
+// BrokerPortsOf returns the broker ports of an instance that opens ports
+// (ShiftedOn).
+func BrokerPortsOf(ports map[string]int64) BrokerPorts {
+	return BrokerPorts{AMQP: ports["amqp"], AMQPSSL: ports["amqp_ssl"]}
+}
+
+// of is the port a broker follows, by whether it connects over SSL.
+func (p BrokerPorts) of(ssl bool) int64 {
+	if ssl {
+		return p.AMQPSSL
+	}
+	return p.AMQP
+}
+
 // managedJMSFactories finds the connection factories the provider keeps in
 // step in jndi.properties: those of jmsFactories whose brokerlist names the
 // instance itself (localhost, 127.0.0.1 or ${carbon.local.ip}) with a
-// literal port. A factory that is missing, is no Qpid URL with a
+// literal port, which follows the instance's AMQP port, or its AMQP over
+// SSL port where the broker's options say ssl='true'. A factory that is missing, is no Qpid URL with a
 // brokerlist, or names only other hosts or a placeholder port
 // (${jms.port}) is left alone. A broker on the instance whose port is not
 // a number, or whose URL a line continuation splits, is an error, and so
@@ -180,7 +227,7 @@ func checkBroker(f jmsFactory, i int) error {
 	if !b.hasPort {
 		return &ValueError{where + " has no port, so it connects to 5672 whatever the offset; write the port (:5672)"}
 	}
-	if _, ok := b.port(v.Text); !ok {
+	if !b.literalPort(v.Text) {
 		return &ValueError{fmt.Sprintf("%s has the port %q, not a number from 1 to %d", where, v.Text[b.portStart:b.end], MaxPort)}
 	}
 	if first, last := v.Lines(b.start, b.end); first != last {
@@ -194,9 +241,9 @@ func checkBroker(f jmsFactory, i int) error {
 
 // JMSBrokerURLs returns the brokerlists the provider keeps in step in
 // jndi.properties, keyed by connection factory (TopicConnectionFactory):
-// each broker's scheme://host:port, in order, joined by ';'. Broker options
-// are left out, and so is the connection URL around the list: they may
-// hold passwords.
+// each broker's scheme://host:port, with ?ssl='true' for one reached over
+// SSL, in order, joined by ';'. The other broker options are left out, and
+// so is the connection URL around the list: they may hold passwords.
 func JMSBrokerURLs(doc []byte) (map[string]string, error) {
 	managed, err := managedJMSFactories(doc)
 	if err != nil {
@@ -206,7 +253,7 @@ func JMSBrokerURLs(doc []byte) (map[string]string, error) {
 	for _, f := range managed {
 		list := make([]string, len(f.brokers))
 		for i := range f.brokers {
-			list[i] = f.brokerText(i)
+			list[i] = f.brokerURL(i)
 		}
 		urls[f.name] = strings.Join(list, ";")
 	}
@@ -214,14 +261,18 @@ func JMSBrokerURLs(doc []byte) (map[string]string, error) {
 }
 
 // PlanJMSBrokerURLs returns urls, a JMSBrokerURLs map, with the port of
-// every broker on the instance itself set to port: what SetJMSBrokerURLs
-// makes of them.
-func PlanJMSBrokerURLs(urls map[string]string, port int64) map[string]string {
+// every broker on the instance itself set to the one it follows in ports:
+// what SetJMSBrokerURLs makes of them.
+func PlanJMSBrokerURLs(urls map[string]string, ports BrokerPorts) map[string]string {
 	planned := make(map[string]string, len(urls))
 	for factory, list := range urls {
 		brokers := strings.Split(list, ";")
 		for i, b := range brokers {
-			brokers[i], _ = withInstancePort(b, port)
+			url, ssl := strings.CutSuffix(b, sslOption)
+			if url, _ = withInstancePort(url, ports.of(ssl)); ssl {
+				url += sslOption
+			}
+			brokers[i] = url
 		}
 		planned[factory] = strings.Join(brokers, ";")
 	}
@@ -229,20 +280,20 @@ func PlanJMSBrokerURLs(urls map[string]string, port int64) map[string]string {
 }
 
 // SetJMSBrokerURLs returns jndi.properties with the port of every broker
-// the provider keeps in step set to port, the instance's AMQP port; only
-// the port's digits change. When every one is right already, doc itself is
+// the provider keeps in step set to the one it follows in ports; only the
+// port's digits change. When every one is right already, doc itself is
 // returned.
-func SetJMSBrokerURLs(doc []byte, port int64) ([]byte, error) {
+func SetJMSBrokerURLs(doc []byte, ports BrokerPorts) ([]byte, error) {
 	managed, err := managedJMSFactories(doc)
 	if err != nil {
 		return nil, err
 	}
-	digits := strconv.FormatInt(port, 10)
 	for _, f := range managed {
 		// From the last broker back, so that the places of those before
 		// it in the value's text stay where they were.
 		for _, i := range slices.Backward(f.onInstance) {
 			b := f.brokers[i]
+			digits := strconv.FormatInt(ports.of(b.ssl), 10)
 			if doc, err = propedit.ReplaceText(doc, jmsFactoryKey(f.name), b.portStart, b.end, digits); err != nil {
 				return nil, err
 			}
@@ -277,7 +328,8 @@ func jmsOriginalsOf(doc []byte) (jmsOriginals, error) {
 // restoreJMSBrokers puts back each port origs records, where the broker at
 // that place in its factory's list still names the instance itself: one a
 // hand edit has since moved to another host, or removed, is no longer the
-// provider's, and stays as it is now.
+// provider's, and stays as it is now, and so does one whose port a hand
+// edit has emptied or made a placeholder.
 func restoreJMSBrokers(doc []byte, origs jmsOriginals) ([]byte, error) {
 	for factory, ports := range origs {
 		key := jmsFactoryKey(factory)
@@ -298,7 +350,7 @@ func restoreJMSBrokers(doc []byte, origs jmsOriginals) ([]byte, error) {
 		}
 		slices.Sort(places)
 		for _, i := range slices.Backward(places) {
-			if i >= len(brokers) || !brokers[i].onInstance() || !brokers[i].hasPort || brokers[i].placeholder(v.Text) {
+			if i >= len(brokers) || !brokers[i].onInstance() || !brokers[i].hasPort || brokers[i].portStart == brokers[i].end || brokers[i].placeholder(v.Text) {
 				continue
 			}
 			b := brokers[i]

@@ -11,6 +11,9 @@ import (
 	"github.com/portoffset/terraform-provider-apim/internal/propedit"
 )
 
+// testBrokers are the broker ports of a 2.x instance at offset 10.
+var testBrokers = BrokerPortsOf(ShiftedOn(CarbonHome, 10, nil))
+
 // On the shipped 2.1.0 jndi.properties, both factories are kept in step:
 // at offset 10 only the two ports' digits change (5682), twice is once,
 // the plan from the URLs read agrees with the edit, and restoring the
@@ -22,12 +25,12 @@ func TestJMSBrokersOnTheShippedFile(t *testing.T) {
 	if err != nil || !maps.Equal(got, want) {
 		t.Fatalf("JMSBrokerURLs = %v, %v", got, err)
 	}
-	planned := PlanJMSBrokerURLs(got, 5682)
+	planned := PlanJMSBrokerURLs(got, testBrokers)
 	orig, err := JMSBrokers.Original(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := SetJMSBrokerURLs(doc, 5682)
+	out, err := SetJMSBrokerURLs(doc, testBrokers)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +40,7 @@ func TestJMSBrokersOnTheShippedFile(t *testing.T) {
 	if after, err := JMSBrokerURLs(out); err != nil || !maps.Equal(after, planned) {
 		t.Fatalf("reads back %v, %v; planned %v", after, err, planned)
 	}
-	if again, err := SetJMSBrokerURLs(out, 5682); err != nil || !bytes.Equal(again, out) {
+	if again, err := SetJMSBrokerURLs(out, testBrokers); err != nil || !bytes.Equal(again, out) {
 		t.Fatalf("twice: %v", err)
 	}
 	for _, edited := range [][]byte{out, doc} {
@@ -56,13 +59,16 @@ func TestJMSBrokerShapes(t *testing.T) {
 	for _, tc := range []struct {
 		name, value string
 		urls        map[string]string // nil: not managed
-		set         string            // the value after SetJMSBrokerURLs(…, 5682); "" for unchanged
+		set         string            // the value after SetJMSBrokerURLs at offset 10; "" for unchanged
 	}{
 		{"127.0.0.1", "amqp://a:b@c/carbon?brokerlist='tcp://127.0.0.1:5672'", map[string]string{"TopicConnectionFactory": "tcp://127.0.0.1:5672"}, "amqp://a:b@c/carbon?brokerlist='tcp://127.0.0.1:5682'"},
 		{"carbon.local.ip", "amqp://a:b@c/carbon?brokerlist='tcp://${carbon.local.ip}:5672'", map[string]string{"TopicConnectionFactory": "tcp://${carbon.local.ip}:5672"}, "amqp://a:b@c/carbon?brokerlist='tcp://${carbon.local.ip}:5682'"},
 		{"options and failover", "amqp://a:b@c/carbon?brokerlist='tcp://tm1:5672?retries='5'%26connectdelay='50';tcp://localhost:5673?trust_store_password='s3cret''&failover='roundrobin'",
 			map[string]string{"TopicConnectionFactory": "tcp://tm1:5672;tcp://localhost:5673"},
 			"amqp://a:b@c/carbon?brokerlist='tcp://tm1:5672?retries='5'%26connectdelay='50';tcp://localhost:5682?trust_store_password='s3cret''&failover='roundrobin'"},
+		{"SSL", "amqp://a:b@c/carbon?brokerlist='tcp://localhost:8672?ssl='true''", map[string]string{"TopicConnectionFactory": "tcp://localhost:8672?ssl='true'"}, "amqp://a:b@c/carbon?brokerlist='tcp://localhost:8682?ssl='true''"},
+		{"SSL among options", "amqp://a:b@c/carbon?brokerlist='tcp://localhost:8672?retries='1'&ssl='TRUE'&connectdelay='2';tcp://localhost:5672?ssl='false''", map[string]string{"TopicConnectionFactory": "tcp://localhost:8672?ssl='true';tcp://localhost:5672"},
+			"amqp://a:b@c/carbon?brokerlist='tcp://localhost:8682?retries='1'&ssl='TRUE'&connectdelay='2';tcp://localhost:5682?ssl='false''"},
 		{"trailing separator", "amqp://a:b@c/carbon?brokerlist='tcp://localhost:5672?retries='5';'", map[string]string{"TopicConnectionFactory": "tcp://localhost:5672"}, "amqp://a:b@c/carbon?brokerlist='tcp://localhost:5682?retries='5';'"},
 		{"another host", "amqp://a:b@c/carbon?brokerlist='tcp://tm.example.com:5672'", nil, ""},
 		{"placeholder port", "amqp://a:b@c/carbon?brokerlist='tcp://${carbon.local.ip}:${jms.port}'", nil, ""},
@@ -82,7 +88,7 @@ func TestJMSBrokerShapes(t *testing.T) {
 			if !maps.Equal(got, want) {
 				t.Fatalf("JMSBrokerURLs = %v, want %v", got, want)
 			}
-			out, err := SetJMSBrokerURLs(doc, 5682)
+			out, err := SetJMSBrokerURLs(doc, testBrokers)
 			wantOut := doc
 			if tc.set != "" {
 				wantOut = []byte("# x\n" + key + tc.set + "\n")
@@ -90,8 +96,8 @@ func TestJMSBrokerShapes(t *testing.T) {
 			if err != nil || !bytes.Equal(out, wantOut) {
 				t.Fatalf("SetJMSBrokerURLs = %q, %v", out, err)
 			}
-			if after, _ := JMSBrokerURLs(out); !maps.Equal(after, PlanJMSBrokerURLs(got, 5682)) {
-				t.Fatalf("planned %v, got %v", PlanJMSBrokerURLs(got, 5682), after)
+			if after, _ := JMSBrokerURLs(out); !maps.Equal(after, PlanJMSBrokerURLs(got, testBrokers)) {
+				t.Fatalf("planned %v, got %v", PlanJMSBrokerURLs(got, testBrokers), after)
 			}
 			for _, u := range got {
 				if strings.Contains(u, "s3cret") {
@@ -132,7 +138,7 @@ func TestJMSBrokerRefusals(t *testing.T) {
 			orig := bytes.Clone(doc)
 			for what, call := range map[string]func() error{
 				"JMSBrokerURLs":    func() error { _, err := JMSBrokerURLs(doc); return err },
-				"SetJMSBrokerURLs": func() error { _, err := SetJMSBrokerURLs(doc, 5682); return err },
+				"SetJMSBrokerURLs": func() error { _, err := SetJMSBrokerURLs(doc, testBrokers); return err },
 				"Original":         func() error { _, err := JMSBrokers.Original(doc); return err },
 			} {
 				err := call()
@@ -152,13 +158,14 @@ func TestJMSBrokerRefusals(t *testing.T) {
 		})
 	}
 	twice := append(bytes.Clone(shipped), "connectionfactory.TopicConnectionFactory = amqp://x:y@z/w?brokerlist='tcp://localhost:5672'\n"...)
-	if _, err := SetJMSBrokerURLs(twice, 5682); !errors.Is(err, propedit.ErrAmbiguous) {
+	if _, err := SetJMSBrokerURLs(twice, testBrokers); !errors.Is(err, propedit.ErrAmbiguous) {
 		t.Fatalf("a factory set twice: %v", err)
 	}
 }
 
 // Restore puts back only brokers that still name the instance itself: one
-// turned to another host by hand stays so.
+// turned to another host by hand stays so, and so does one whose port a
+// hand edit has emptied.
 func TestJMSBrokersRestoreLeavesOtherHosts(t *testing.T) {
 	doc := fixture(t, "apim-2.1.0/"+JNDIProperties)
 	orig, err := JMSBrokers.Original(doc)
@@ -169,11 +176,15 @@ func TestJMSBrokersRestoreLeavesOtherHosts(t *testing.T) {
 	if err := json.Unmarshal(orig, &origs); err != nil || origs["TopicConnectionFactory"][0] != "5672" {
 		t.Fatalf("original %s, %v", orig, err)
 	}
-	out, err := SetJMSBrokerURLs(doc, 5682)
+	out, err := SetJMSBrokerURLs(doc, testBrokers)
 	if err != nil {
 		t.Fatal(err)
 	}
 	moved := bytes.Replace(out, []byte("clientid/carbon?brokerlist='tcp://localhost:5682'"), []byte("clientid/carbon?brokerlist='tcp://tm1:5682'"), 1)
+	emptied := bytes.Replace(moved, []byte("clientID/test?brokerlist='tcp://localhost:5682'"), []byte("clientID/test?brokerlist='tcp://localhost:'"), 1)
+	if back, err := JMSBrokers.Restore(emptied, orig); err != nil || !bytes.Equal(back, emptied) {
+		t.Fatalf("an emptied port: %v\n%s", err, back)
+	}
 	back, err := JMSBrokers.Restore(moved, orig)
 	want := bytes.Replace(doc, []byte("clientid/carbon?brokerlist='tcp://localhost:5672'"), []byte("clientid/carbon?brokerlist='tcp://tm1:5682'"), 1)
 	if err != nil || !bytes.Equal(back, want) {
