@@ -28,9 +28,8 @@ type homeRead struct {
 	// detectHome's.
 	workflowDoc []byte
 	workflowErr error
-	// jndi and apiManager are, when detectHome was asked for them,
-	// the 2.x files whose URLs apim_instance_ports also keeps in step
-	// (jndi.properties, api-manager.xml), read in the same round trip.
+	// jndi and apiManager are the 2.x files whose URLs apim_instance_ports
+	// also keeps in step (jndi.properties, api-manager.xml), read likewise.
 	jndi, apiManager fileRead
 	// read says the home was read, not taken from the state.
 	read bool
@@ -43,26 +42,17 @@ type fileRead struct {
 }
 
 // detectHome reads the files that tell what the APIM home at dir is
-// (apim.DetectHome) on t, all at once, with the workflow callback file
-// apim_instance_ports also manages and, when carbonURLs, the 2.x files
-// whose URLs it keeps in step (jndi.properties, api-manager.xml: on a home
-// that is not 2.x they would be read for nothing, api-manager.xml alone
-// several times deployment.toml). A file the home does not have, or
-// that the login user may not read, is not there for detection; any other
-// failure (the host is unreachable, a path is unsafe, a port base
-// deployment.toml sets that is not a port) is returned; configFile then
-// names the file concerned when it is known.
-func detectHome(ctx context.Context, t target.Target, dir string, carbonURLs bool) (homeRead, error) {
-	names := []string{apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML, apim.DeploymentBackup, apim.WorkflowCallbackService}
-	if carbonURLs {
-		names = append(names, apim.JNDIProperties, apim.APIManagerXML)
-	}
-	docs, errs := readFiles(ctx, t, dir, names...)
+// (apim.DetectHome) on t, all at once, with the workflow callback file,
+// jndi.properties and api-manager.xml, which apim_instance_ports also
+// manages. A file the home does not have, or that the login user may not
+// read, is not there for detection; any other failure (the host is
+// unreachable, a path is unsafe, a port base deployment.toml sets that is
+// not a port) is returned; configFile then names the file concerned when
+// it is known.
+func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, error) {
+	docs, errs := readFiles(ctx, t, dir, apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML, apim.DeploymentBackup, apim.WorkflowCallbackService, apim.JNDIProperties, apim.APIManagerXML)
 	workflowDoc, workflowErr := docs[5], errs[5]
-	var jndi, apiManager fileRead
-	if carbonURLs {
-		jndi, apiManager = fileRead{docs[6], errs[6]}, fileRead{docs[7], errs[7]}
-	}
+	jndi, apiManager := fileRead{docs[6], errs[6]}, fileRead{docs[7], errs[7]}
 	hasBackup, err := backupExists(errs[4])
 	if err != nil {
 		return homeRead{configFile: filePath(dir, apim.DeploymentBackup)}, err
@@ -82,7 +72,8 @@ func detectHome(ctx context.Context, t target.Target, dir string, carbonURLs boo
 		f.ServerRole = apim.ServerRole(docs[0])
 	}
 	h := apim.DetectHome(f)
-	r := homeRead{home: h, configFile: filePath(dir, h.Generation.ConfigFile()), workflowDoc: workflowDoc, workflowErr: workflowErr, jndi: jndi, apiManager: apiManager, read: true}
+	r := homeRead{home: h, configFile: filePath(dir, h.Generation.ConfigFile()), workflowDoc: workflowDoc, workflowErr: workflowErr, read: true}
+	r.jndi, r.apiManager = jndi, apiManager
 	if h.Generation != apim.Deployment3 {
 		r.configDoc = docs[3]
 		return r, nil

@@ -236,7 +236,7 @@ func (r *instancePortsResource) planHome(ctx context.Context, plan instancePorts
 		return homeRead{}, false
 	}
 	home := plan.APIMHome.ValueString()
-	found, err := detectHome(ctx, t, home, true)
+	found, err := detectHome(ctx, t, home)
 	if err == nil {
 		err = found.home.CheckEditable()
 	}
@@ -373,7 +373,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		// The home could not be read at plan time: read it now, and
 		// check what the plan would have.
 		var err error
-		found, err = detectHome(ctx, t, home, true)
+		found, err = detectHome(ctx, t, home)
 		if err == nil {
 			err = portsInRange(found.home, offset, found.bases)
 		}
@@ -511,8 +511,7 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	home := state.APIMHome.ValueString()
-	carbonURLs := homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution).Generation == apim.Carbon2
-	found, err := detectHome(ctx, t, home, carbonURLs)
+	found, err := detectHome(ctx, t, home)
 	if err != nil {
 		resp.Diagnostics.Append(fileError("Cannot Read the Port Offset", t, orFile(found.configFile, filePath(home, apim.CarbonXML)), err))
 		return
