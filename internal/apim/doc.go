@@ -3,6 +3,6 @@
 // that keeps every port valid, where each managed file lives under an APIM
 // home, and which element or attribute in it holds a managed value.
 //
-// It does no I/O. Element locations are expressed as xmledit paths, the only
-// package it depends on, and only for that plain data type.
+// It does no I/O: it reads and edits the content of the files it is given
+// through the format editors (xmledit, tomledit, propedit).
 package apim

@@ -25,6 +25,8 @@ func TestSettingNamesAreStable(t *testing.T) {
 		{Carbon2.Offset(), "offset_original"},
 		{Deployment3.Offset(), "toml_offset_original"},
 		{WorkflowCallback, "workflow_callback_original"},
+		{JMSBrokers, "jms_broker_originals"},
+		{GatewayWSEndpoint, "gateway_ws_endpoint_original"},
 		{static, "inbound_originals"},
 		{templated, "inbound_toml_original"},
 	} {

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/portoffset/terraform-provider-apim/internal/apim"
+	"github.com/portoffset/terraform-provider-apim/internal/propedit"
 	"github.com/portoffset/terraform-provider-apim/internal/target"
 	"github.com/portoffset/terraform-provider-apim/internal/xmledit"
 )
@@ -57,7 +58,8 @@ func advice(err error) string {
 	case errors.Is(err, fs.ErrPermission):
 		return "The user Terraform acts as cannot read or write the file. Over SSH, set ssh.sudo = true to reach it through passwordless sudo, or give the login user access."
 	case errors.Is(err, xmledit.ErrMalformed), errors.Is(err, xmledit.ErrNotFound), errors.Is(err, xmledit.ErrAmbiguous),
-		errors.Is(err, xmledit.ErrNotText), errors.Is(err, xmledit.ErrEncoding), errors.As(err, new(*apim.ValueError)):
+		errors.Is(err, xmledit.ErrNotText), errors.Is(err, xmledit.ErrEncoding), errors.As(err, new(*apim.ValueError)),
+		errors.As(err, new(*propedit.Error)):
 		return "The file was left unchanged. Correct it by hand (or restore it from the APIM distribution), then run Terraform again."
 	default:
 		return "The file was left unchanged. Fix the cause above, then run Terraform again."

@@ -31,21 +31,32 @@ type homeRead struct {
 	// hazelcastMember is the Hazelcast member port the instance opens
 	// while clustering is on (apim.HazelcastMember), 0 while it is off.
 	hazelcastMember int64
+	// jndi and apiManager are the 2.x files whose URLs apim_instance_ports
+	// also keeps in step (jndi.properties, api-manager.xml), read likewise.
+	jndi, apiManager fileRead
 	// read says the home was read, not taken from the state.
 	read bool
 }
 
+// fileRead is one file as a batch read found it: its content, or why not.
+type fileRead struct {
+	doc []byte
+	err error
+}
+
 // detectHome reads the files that tell what the APIM home at dir is
-// (apim.DetectHome) on t, all at once, with the workflow callback file
-// apim_instance_ports also manages and 2.x's axis2.xml, which says whether
-// the instance opens a Hazelcast member port. A file the home does not have, or
-// that the login user may not read, is not there for detection; any other
-// failure (the host is unreachable, a path is unsafe, a port base
-// deployment.toml sets that is not a port) is returned; configFile then
-// names the file concerned when it is known.
+// (apim.DetectHome) on t, all at once, with the workflow callback file,
+// jndi.properties and api-manager.xml, which apim_instance_ports also
+// manages, and 2.x's axis2.xml, which says whether the instance opens a
+// Hazelcast member port. A file the home does not have, or that the login
+// user may not read, is not there for detection; any other failure (the
+// host is unreachable, a path is unsafe, a port base deployment.toml sets
+// that is not a port) is returned; configFile then names the file
+// concerned when it is known.
 func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, error) {
-	docs, errs := readFiles(ctx, t, dir, apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML, apim.DeploymentBackup, apim.WorkflowCallbackService, apim.Axis2XML)
+	docs, errs := readFiles(ctx, t, dir, apim.DeploymentTOML, apim.ProductTxt, apim.VersionTxt, apim.CarbonXML, apim.DeploymentBackup, apim.WorkflowCallbackService, apim.Axis2XML, apim.JNDIProperties, apim.APIManagerXML)
 	workflowDoc, workflowErr := docs[5], errs[5]
+	jndi, apiManager := fileRead{docs[7], errs[7]}, fileRead{docs[8], errs[8]}
 	axis2Doc, axis2Err := docs[6], errs[6]
 	if errors.Is(axis2Err, fs.ErrNotExist) || errors.Is(axis2Err, fs.ErrPermission) {
 		// Detection's rule: a file the home lacks or hides is not there.
@@ -74,6 +85,7 @@ func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, err
 	}
 	h := apim.DetectHome(f)
 	r := homeRead{home: h, configFile: filePath(dir, h.Generation.ConfigFile()), workflowDoc: workflowDoc, workflowErr: workflowErr, read: true}
+	r.jndi, r.apiManager = jndi, apiManager
 	if h.Generation != apim.Deployment3 {
 		r.configDoc = docs[3]
 	} else {

@@ -44,6 +44,8 @@ type instancePortsModel struct {
 	Offset                 types.Int64  `tfsdk:"offset"`
 	ManageWorkflowCallback types.Bool   `tfsdk:"manage_workflow_callback"`
 	ManageGatewayURLs      types.Bool   `tfsdk:"manage_gateway_urls"`
+	ManageJMSBrokerURLs    types.Bool   `tfsdk:"manage_jms_broker_urls"`
+	ManageWSEndpoint       types.Bool   `tfsdk:"manage_gateway_ws_endpoint"`
 	OnDestroy              types.String `tfsdk:"on_destroy"`
 	SSH                    types.Object `tfsdk:"ssh"`
 	ConfigFile             types.String `tfsdk:"config_file"`
@@ -51,6 +53,8 @@ type instancePortsModel struct {
 	Distribution           types.String `tfsdk:"distribution"`
 	WorkflowCallbackURL    types.String `tfsdk:"workflow_callback_url"`
 	GatewayURLs            types.Map    `tfsdk:"gateway_urls"`
+	JMSBrokerURLs          types.Map    `tfsdk:"jms_broker_urls"`
+	GatewayWSEndpoint      types.String `tfsdk:"gateway_ws_endpoint"`
 	Ports                  types.Object `tfsdk:"ports"`
 	HazelcastMemberPort    types.Int64  `tfsdk:"hazelcast_member_port"`
 }
@@ -84,7 +88,7 @@ func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaReque
 	})
 	h := apim.Highest()
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The port offset of one WSO2 API Manager instance, which moves every port the instance opens: `[server] offset` in `repository/conf/deployment.toml` on APIM 3.x and 4.x, `<Server><Ports><Offset>` in `repository/conf/carbon.xml` on 2.x; the resource tells which from the home's files. On 2.x it also keeps the workflow callback URL that APIM 2.1.0 hard-codes to port 9443 in step, on 3.x and 4.x the gateway's WebSocket and WebSub URLs in deployment.toml (`manage_gateway_urls`). Every shifted port is known at plan time whenever the home can be read then, so load-balancer resources in the same configuration can use them.",
+		MarkdownDescription: "The port offset of one WSO2 API Manager instance, which moves every port the instance opens: `[server] offset` in `repository/conf/deployment.toml` on APIM 3.x and 4.x, `<Server><Ports><Offset>` in `repository/conf/carbon.xml` on 2.x; the resource tells which from the home's files. On 2.x it also keeps in step the workflow callback URL that APIM 2.1.0 hard-codes to port 9443, the JMS broker URLs of jndi.properties (`manage_jms_broker_urls`) and 2.6.0's `<GatewayWSEndpoint>` (`manage_gateway_ws_endpoint`), on 3.x and 4.x the gateway's WebSocket and WebSub URLs in deployment.toml (`manage_gateway_urls`). Every shifted port is known at plan time whenever the home can be read then, so load-balancer resources in the same configuration can use them.",
 		Attributes: map[string]schema.Attribute{
 			"id":        idAttribute("The APIM home for local files, `ssh://host:port/apim/home` for a remote host."),
 			"apim_home": apimHomeAttribute(),
@@ -132,6 +136,10 @@ func (r *instancePortsResource) Schema(_ context.Context, _ resource.SchemaReque
 				ElementType:         types.StringType,
 				MarkdownDescription: "The gateway URLs `manage_gateway_urls` keeps in step, as deployment.toml holds them, keyed by where they are: `apim.gateway.environment[<entry, from 0>].<key>`, such as `apim.gateway.environment[0].ws_endpoint` = `ws://localhost:9102`. Known at plan time whenever the home can be read then; empty when none is managed (a control plane, a gateway or traffic manager distribution without an environment); null when `manage_gateway_urls` is `false` or the home is APIM 2.x.",
 			},
+			"manage_jms_broker_urls":     manageJMSBrokerURLsAttribute(),
+			"jms_broker_urls":            jmsBrokerURLsAttribute(),
+			"manage_gateway_ws_endpoint": manageGatewayWSEndpointAttribute(),
+			"gateway_ws_endpoint":        gatewayWSEndpointAttribute(),
 			"ports": schema.SingleNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "Every port that moves with the offset, each the default plus `offset`, known at plan time whenever the home can be read then; a port the instance's version or distribution does not open is null. Hazelcast's cluster member port (4000, see `hazelcast_member_port`) and multicast port (45564) are not here: Carbon uses them as configured, whatever the offset.",
@@ -199,6 +207,7 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if plan.ManageGatewayURLs.Equal(types.BoolValue(false)) {
 		plan.GatewayURLs = types.MapNull(types.StringType)
 	}
+	nullCarbonURLsOff(&plan)
 	if plan.Offset.IsUnknown() || !homeKnown {
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
@@ -210,7 +219,7 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 	plan.Ports = portsValue(home, plan.Offset.ValueInt64(), bases)
 	if placeKnown && !plan.ConfigFile.IsUnknown() &&
 		!r.hosts.claimPlan(instancePortsType, place, plan.ConfigFile.ValueString(),
-			fmt.Sprint(plan.Offset.ValueInt64(), plan.ManageWorkflowCallback.ValueBool(), plan.ManageGatewayURLs.ValueBool())) {
+			fmt.Sprint(plan.Offset.ValueInt64(), plan.ManageWorkflowCallback.ValueBool(), plan.ManageGatewayURLs.ValueBool(), plan.ManageJMSBrokerURLs.ValueBool(), plan.ManageWSEndpoint.ValueBool())) {
 		resp.Diagnostics.Append(duplicateError(instancePortsType, instanceID(place, plan.APIMHome.ValueString())))
 		return
 	}
@@ -223,6 +232,7 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 	shifted := apim.ShiftedOn(home, plan.Offset.ValueInt64(), bases)
 	plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown, found, shifted["servlet_https"])
 	plan.GatewayURLs = r.planGatewayURLs(ctx, plan, state, placeKnown, found, shifted)
+	resp.Diagnostics.Append(r.planCarbonURLs(ctx, &plan, state, placeKnown, found, shifted)...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
@@ -445,6 +455,9 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	plan.Ports = portsValue(found.home, offset, found.bases)
 	plan.HazelcastMemberPort = hazelcastMemberValue(found.hazelcastMember)
 	plan.GatewayURLs = gatewayURLsValue(found.home, plan.ManageGatewayURLs, gateway.urls)
+	if diags.Append(applyCarbonURLs(ctx, t, home, found.home, plan, state, private, gateway.ports)...); diags.HasError() {
+		return diags
+	}
 
 	workflow := filePath(home, apim.WorkflowCallbackService)
 	if !plan.ManageWorkflowCallback.ValueBool() {
@@ -567,6 +580,9 @@ func (r *instancePortsResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	state.GatewayURLs = gatewayURLsValue(found.home, state.ManageGatewayURLs, urls)
+	if resp.Diagnostics.Append(readCarbonURLs(ctx, t, home, resp.Private, &state, found)...); resp.Diagnostics.HasError() {
+		return
+	}
 
 	state.WorkflowCallbackURL = types.StringNull()
 	if state.ManageWorkflowCallback.ValueBool() {
@@ -611,6 +627,7 @@ func (r *instancePortsResource) Delete(ctx context.Context, req resource.DeleteR
 	if state.ManageWorkflowCallback.ValueBool() {
 		resp.Diagnostics.Append(restoreWorkflow(ctx, t, filePath(home, apim.WorkflowCallbackService), req.Private)...)
 	}
+	resp.Diagnostics.Append(restoreCarbonURLs(ctx, t, home, req.Private, state)...)
 }
 
 // restoreWorkflow puts the workflow callback URL back as it was first found.
@@ -636,5 +653,7 @@ func (r *instancePortsResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ssh"), it.ssh)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_workflow_callback"), true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_gateway_urls"), true)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_jms_broker_urls"), true)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_gateway_ws_endpoint"), true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyRestore)...)
 }
