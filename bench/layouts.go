@@ -59,9 +59,9 @@ func layoutNames() string {
 	return strings.Join(names, ", ")
 }
 
-// layout21 is an APIM 2.1.0 home: carbon.xml, axis2.xml,
-// WorkflowCallbackService.xml and WebSocketInboundEndpoint.xml, as they
-// ship.
+// layout21 is an APIM 2.1.0 home: carbon.xml, axis2.xml, jndi.properties,
+// api-manager.xml, WorkflowCallbackService.xml and
+// WebSocketInboundEndpoint.xml, as they ship.
 var layout21 = &homeLayout{
 	version:  "2.1.0",
 	home:     apim.CarbonHome,
@@ -70,9 +70,10 @@ var layout21 = &homeLayout{
 	kinds: map[string]kindLayout{
 		kindPorts: {
 			// detectHome reads deployment.toml, updates/product.txt,
-			// bin/version.txt, carbon.xml, the workflow callback file and
-			// axis2.xml (whether clustering is on); the last three exist.
-			filesRead: []string{apim.CarbonXML, apim.WorkflowCallbackService, apim.Axis2XML},
+			// bin/version.txt, carbon.xml, the workflow callback file,
+			// axis2.xml (whether clustering is on), jndi.properties and
+			// api-manager.xml; the last five exist.
+			filesRead: []string{apim.CarbonXML, apim.WorkflowCallbackService, apim.Axis2XML, apim.JNDIProperties, apim.APIManagerXML},
 			handEdit: func(in instance) (string, func([]byte) ([]byte, error)) {
 				return apim.CarbonXML, func(doc []byte) ([]byte, error) { return apim.SetOffset(doc, in.Offset+1000) }
 			},
@@ -91,6 +92,14 @@ var layout21 = &homeLayout{
 				url, err := apim.ReadWorkflowCallback(workflow)
 				if want := ":" + strconv.FormatInt(9443+in.Offset, 10) + "/"; err != nil || !strings.Contains(url, want) {
 					return fmt.Errorf("workflow callback URL %q (%v), want port %d", url, err, 9443+in.Offset)
+				}
+				jndi, err := os.ReadFile(filepath.Join(in.Home, apim.JNDIProperties))
+				if err != nil {
+					return err
+				}
+				want := "brokerlist='tcp://localhost:" + strconv.FormatInt(5672+in.Offset, 10) + "'"
+				if n := strings.Count(string(jndi), want); n != 2 {
+					return fmt.Errorf("%d JMS brokerlists %s, want one per factory", n, want)
 				}
 				return nil
 			},

@@ -19,9 +19,14 @@ var applyLike = map[string]map[string]func(in instance) error{
 			}); err != nil {
 				return err
 			}
-			return editFile(filepath.Join(in.Home, apim.WorkflowCallbackService), func(doc []byte) ([]byte, error) {
+			if err := editFile(filepath.Join(in.Home, apim.WorkflowCallbackService), func(doc []byte) ([]byte, error) {
 				out, _, _, err := apim.SetWorkflowCallback(doc, 9443+in.Offset)
 				return out, err
+			}); err != nil {
+				return err
+			}
+			return editFile(filepath.Join(in.Home, apim.JNDIProperties), func(doc []byte) ([]byte, error) {
+				return apim.SetJMSBrokerURLs(doc, apim.BrokerPorts{AMQP: 5672 + in.Offset, AMQPSSL: 8672 + in.Offset})
 			})
 		},
 		kindWebSocket: func(in instance) error {

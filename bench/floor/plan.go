@@ -105,6 +105,10 @@ type portsModel struct {
 	GatewayURLs            types.Map    `tfsdk:"gateway_urls"`
 	Ports                  types.Object `tfsdk:"ports"`
 	HazelcastMemberPort    types.Int64  `tfsdk:"hazelcast_member_port"`
+	ManageJMSBrokerURLs    types.Bool   `tfsdk:"manage_jms_broker_urls"`
+	JMSBrokerURLs          types.Map    `tfsdk:"jms_broker_urls"`
+	ManageWSEndpoint       types.Bool   `tfsdk:"manage_gateway_ws_endpoint"`
+	GatewayWSEndpoint      types.String `tfsdk:"gateway_ws_endpoint"`
 }
 
 type webSocketModel struct {
@@ -159,11 +163,19 @@ func (r *floorResource) planPorts(ctx context.Context, req resource.ModifyPlanRe
 			plan.APIMVersion = types.StringValue(home.Version.String())
 		}
 		plan.Distribution = types.StringValue(string(home.Distribution))
-		// The bench's homes ship with clustering off.
 		plan.HazelcastMemberPort = types.Int64Null()
+		if facts.HazelcastMember != 0 {
+			plan.HazelcastMemberPort = types.Int64Value(facts.HazelcastMember)
+		}
 	}
 	if plan.ManageGatewayURLs.Equal(types.BoolValue(false)) {
 		plan.GatewayURLs = types.MapNull(types.StringType)
+	}
+	if plan.ManageJMSBrokerURLs.Equal(types.BoolValue(false)) {
+		plan.JMSBrokerURLs = types.MapNull(types.StringType)
+	}
+	if plan.ManageWSEndpoint.Equal(types.BoolValue(false)) {
+		plan.GatewayWSEndpoint = types.StringNull()
 	}
 	if plan.Offset.IsUnknown() || !homeKnown {
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -215,7 +227,52 @@ func (r *floorResource) planPorts(ctx context.Context, req resource.ModifyPlanRe
 		}
 		plan.GatewayURLs = types.MapValueMust(types.StringType, elems)
 	}
+	plan.JMSBrokerURLs = planJMSBrokerURLs(ctx, plan, state, home, facts, shifted, &resp.Diagnostics)
+	plan.GatewayWSEndpoint = planGatewayWSEndpoint(plan, state, home, facts, shifted["websocket"])
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planJMSBrokerURLs is the real provider's planJMSBrokerURLs with
+// jndi.properties replaced by the facts.
+func planJMSBrokerURLs(ctx context.Context, plan portsModel, state *portsModel, home apim.Home, facts *benchhome.Facts, shifted map[string]int64, diags *diag.Diagnostics) types.Map {
+	urls := facts.JMSBrokerURLs
+	switch {
+	case plan.ManageJMSBrokerURLs.IsUnknown():
+		return types.MapUnknown(types.StringType)
+	case !plan.ManageJMSBrokerURLs.ValueBool() || home.Generation != apim.Carbon2:
+		return types.MapNull(types.StringType)
+	case state != nil && state.ManageJMSBrokerURLs.ValueBool():
+		urls = nil
+		if !state.JMSBrokerURLs.IsNull() {
+			diags.Append(state.JMSBrokerURLs.ElementsAs(ctx, &urls, false)...)
+		}
+	}
+	if urls == nil {
+		return types.MapNull(types.StringType)
+	}
+	elems := map[string]attr.Value{}
+	for factory, url := range apim.PlanJMSBrokerURLs(urls, apim.BrokerPortsOf(shifted)) {
+		elems[factory] = types.StringValue(url)
+	}
+	return types.MapValueMust(types.StringType, elems)
+}
+
+// planGatewayWSEndpoint is the real provider's planGatewayWSEndpoint with
+// api-manager.xml replaced by the facts.
+func planGatewayWSEndpoint(plan portsModel, state *portsModel, home apim.Home, facts *benchhome.Facts, ws int64) types.String {
+	url := facts.GatewayWSEndpoint
+	switch {
+	case plan.ManageWSEndpoint.IsUnknown():
+		return types.StringUnknown()
+	case !plan.ManageWSEndpoint.ValueBool() || home.Generation != apim.Carbon2:
+		return types.StringNull()
+	case state != nil && state.ManageWSEndpoint.ValueBool():
+		url = state.GatewayWSEndpoint.ValueString()
+	}
+	if url == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(apim.PlanGatewayWSEndpoint(url, ws))
 }
 
 // planWebSocket is webSocketInboundResource.ModifyPlan with the home's

@@ -31,13 +31,13 @@ type Layout struct {
 
 // Layouts are the -homes values.
 var Layouts = map[string]*Layout{
-	// An APIM 2.1.0 home: carbon.xml, axis2.xml,
-	// WorkflowCallbackService.xml and WebSocketInboundEndpoint.xml, as
-	// they ship.
+	// An APIM 2.1.0 home: carbon.xml, axis2.xml, jndi.properties,
+	// api-manager.xml, WorkflowCallbackService.xml and
+	// WebSocketInboundEndpoint.xml, as they ship.
 	"2.1.0": {
 		Version:    "2.1.0",
 		FixtureDir: "testdata/wso2/apim-2.1.0",
-		Shipped:    []string{apim.CarbonXML, apim.Axis2XML, apim.WorkflowCallbackService, apim.WebSocket.File},
+		Shipped:    []string{apim.CarbonXML, apim.Axis2XML, apim.JNDIProperties, apim.APIManagerXML, apim.WorkflowCallbackService, apim.WebSocket.File},
 	},
 	// An APIM 4.2.0 home: deployment.toml, the ws endpoint's XML and the
 	// template the config mapper renders it from, as they ship, and
@@ -96,6 +96,15 @@ type Facts struct {
 	// EndpointFiles is, by endpoint (its apim.Endpoint.File), the file
 	// that holds its port (apim.EndpointPortOf), relative to the home.
 	EndpointFiles map[string]string `json:"endpoint_files"`
+	// HazelcastMember is the Hazelcast member port while clustering is on
+	// (apim.HazelcastMember), 0 while it is off.
+	HazelcastMember int64 `json:"hazelcast_member,omitempty"`
+	// JMSBrokerURLs are the brokerlists of 2.x's jndi.properties
+	// (apim.JMSBrokerURLs); nil without the file, or on 3.x and later.
+	JMSBrokerURLs map[string]string `json:"jms_broker_urls,omitempty"`
+	// GatewayWSEndpoint is 2.x's <GatewayWSEndpoint> when the provider
+	// manages it (apim.ReadGatewayWSEndpoint); "" when it does not.
+	GatewayWSEndpoint string `json:"gateway_ws_endpoint,omitempty"`
 }
 
 // Describe computes the Facts of a home from its files (by path relative
@@ -144,6 +153,31 @@ func Describe(files map[string][]byte) (Facts, error) {
 			if _, managed := apim.LocalURL(uri, 0); managed {
 				f.WorkflowCallbackURL = uri
 			}
+		}
+	}
+	configDoc := files[apim.CarbonXML]
+	if hasTOML {
+		configDoc = toml
+	}
+	member, on, err := apim.HazelcastMember(h, configDoc, files[apim.Axis2XML])
+	if err != nil {
+		return Facts{}, err
+	}
+	if on {
+		f.HazelcastMember = member
+	}
+	if doc, ok := files[apim.JNDIProperties]; ok && h.Generation == apim.Carbon2 {
+		if f.JMSBrokerURLs, err = apim.JMSBrokerURLs(doc); err != nil {
+			return Facts{}, fmt.Errorf("%s: %w", apim.JNDIProperties, err)
+		}
+	}
+	if doc, ok := files[apim.APIManagerXML]; ok && h.Generation == apim.Carbon2 {
+		url, managed, err := apim.ReadGatewayWSEndpoint(doc)
+		if err != nil {
+			return Facts{}, fmt.Errorf("%s: %w", apim.APIManagerXML, err)
+		}
+		if managed {
+			f.GatewayWSEndpoint = url
 		}
 	}
 	for _, e := range []apim.Endpoint{apim.WebSocket, apim.SecureWebSocket} {
