@@ -188,8 +188,8 @@ func TestCollisions_webSocketAndClustering(t *testing.T) {
 	})
 }
 
-// TestCollisions_hosts: the same colliding pair passes on two SSH hosts
-// and is refused on one.
+// TestCollisions_hosts: the colliding pairs are refused on one SSH host,
+// and pass on two.
 func TestCollisions_hosts(t *testing.T) {
 	login := sshtest.EnsureUsers(t).Login
 	key := sshtest.NewKey(t)
@@ -204,13 +204,17 @@ func TestCollisions_hosts(t *testing.T) {
 	on := func(name string, h *apimHost, offset int) string {
 		return portsAt(name, h.home, offset, fmt.Sprintf("ssh = { host = %q, port = %d }", h.srv.Host(), h.srv.Port()))
 	}
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviders,
-		Steps: []resource.TestStep{
-			{Config: provider + on("a", hosts[0], 0) + on("b", second, 100), PlanOnly: true, ExpectError: collision(hosts[0].home, second.home, 7711, 9711)},
-			{Config: provider + on("a", hosts[0], 0) + on("b", hosts[1], 100)},
-		},
-	})
+	var steps []resource.TestStep
+	for _, tc := range []struct {
+		offset int
+		ports  []int64
+	}{{8, []int64{10397}}, {37, []int64{8280}}, {100, []int64{7711, 9711}}} {
+		steps = append(steps, resource.TestStep{
+			Config: provider + on("a", hosts[0], 0) + on("b", second, tc.offset), PlanOnly: true, ExpectError: collision(hosts[0].home, second.home, tc.ports...),
+		})
+	}
+	steps = append(steps, resource.TestStep{Config: provider + on("a", hosts[0], 0) + on("b", hosts[1], 100)})
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviders, Steps: steps})
 	unchanged(t, second)
 }
 
