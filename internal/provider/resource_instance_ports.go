@@ -376,8 +376,12 @@ func (r *instancePortsResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(r.apply(ctx, &plan, nil, resp.Private)...)
-	if resp.Diagnostics.HasError() {
+	edited, diags := r.apply(ctx, &plan, nil, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		if edited {
+			resp.Diagnostics.Append(r.rollBack(ctx, plan, resp.Private)...)
+		}
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -390,8 +394,9 @@ func (r *instancePortsResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(r.apply(ctx, &plan, &state, resp.Private)...)
-	if resp.Diagnostics.HasError() {
+	_, diags := r.apply(ctx, &plan, &state, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -399,10 +404,10 @@ func (r *instancePortsResource) Update(ctx context.Context, req resource.UpdateR
 
 // apply writes the planned offset, gateway URL ports and workflow callback
 // port, recording the values found first so that destroy can restore them.
-func (r *instancePortsResource) apply(ctx context.Context, plan, state *instancePortsModel, private privateState) diag.Diagnostics {
+func (r *instancePortsResource) apply(ctx context.Context, plan, state *instancePortsModel, private privateState) (edited bool, diags diag.Diagnostics) {
 	t, diags := r.hosts.target(plan.SSH)
 	if diags.HasError() {
-		return diags
+		return edited, diags
 	}
 	home := plan.APIMHome.ValueString()
 	offset := plan.Offset.ValueInt64()
@@ -419,17 +424,17 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		}
 		if err != nil {
 			diags.Append(fileError("Cannot Set the Port Offset", t, orFile(found.configFile, filePath(home, apim.CarbonXML)), err))
-			return diags
+			return edited, diags
 		}
 		if err := found.home.CheckEditable(); err != nil {
 			diags.Append(fileError("Cannot Set the Port Offset", t, filePath(home, apim.DeploymentBackup), err))
-			return diags
+			return edited, diags
 		}
 	}
 	config := found.configFile
 	if !r.hosts.claim(instancePortsType, place, config) {
 		diags.Append(duplicateError(instancePortsType, id))
-		return diags
+		return edited, diags
 	}
 	edit := offsetEdit(ctx, private, found.home.Generation.Offset(), offset)
 	gateway := gatewayURLsEdit{manage: plan.ManageGatewayURLs.ValueBool(), ports: apim.ShiftedOn(found.home, offset, found.bases)}
@@ -439,15 +444,16 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 			var restoreDiags diag.Diagnostics
 			gateway.restore, restoreDiags = loadGatewayURLOriginals(ctx, private)
 			if diags.Append(restoreDiags...); diags.HasError() {
-				return diags
+				return edited, diags
 			}
 		}
 		edit = gateway.after(ctx, private, edit)
 	}
 	if err := editFile(ctx, t, config, edit); err != nil {
 		diags.Append(fileError("Cannot Set the Port Offset", t, config, err))
-		return diags
+		return edited, diags
 	}
+	edited = true
 	plan.ID = types.StringValue(id)
 	plan.ConfigFile = types.StringValue(config)
 	plan.APIMVersion = versionValue(found.home)
@@ -456,7 +462,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	plan.HazelcastMemberPort = hazelcastMemberValue(found.hazelcastMember)
 	plan.GatewayURLs = gatewayURLsValue(found.home, plan.ManageGatewayURLs, gateway.urls)
 	if diags.Append(applyCarbonURLs(ctx, t, home, found.home, plan, state, private, gateway.ports)...); diags.HasError() {
-		return diags
+		return edited, diags
 	}
 
 	workflow := filePath(home, apim.WorkflowCallbackService)
@@ -465,7 +471,7 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		if state != nil && state.ManageWorkflowCallback.ValueBool() {
 			diags.Append(restoreWorkflow(ctx, t, workflow, private)...)
 		}
-		return diags
+		return edited, diags
 	}
 	url := types.StringNull()
 	err := editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) {
@@ -480,10 +486,10 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	})
 	if err != nil && !workflowNotManaged(err) {
 		diags.Append(fileError("Cannot Set the Workflow Callback Port", t, workflow, err))
-		return diags
+		return edited, diags
 	}
 	plan.WorkflowCallbackURL = url
-	return diags
+	return edited, diags
 }
 
 // offsetEdit is the edit that sets offset in the file holding it, s,
@@ -620,14 +626,41 @@ func (r *instancePortsResource) Delete(ctx context.Context, req resource.DeleteR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	home := state.APIMHome.ValueString()
-	h := homeOfState(state.ConfigFile, state.APIMVersion, state.Distribution)
+	resp.Diagnostics.Append(restoreAll(ctx, t, req.Private, state)...)
+}
+
+// restoreAll puts back every value m manages as private recorded it
+// first; a value with no record is left as it is.
+func restoreAll(ctx context.Context, t target.Target, private privateState, m instancePortsModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	home := m.APIMHome.ValueString()
+	h := homeOfState(m.ConfigFile, m.APIMVersion, m.Distribution)
 	offset := h.Generation.Offset()
-	resp.Diagnostics.Append(restoreOffset(ctx, t, req.Private, offset, filePath(home, offset.File()), state.ManageGatewayURLs.ValueBool())...)
-	if state.ManageWorkflowCallback.ValueBool() {
-		resp.Diagnostics.Append(restoreWorkflow(ctx, t, filePath(home, apim.WorkflowCallbackService), req.Private)...)
+	diags.Append(restoreOffset(ctx, t, private, offset, filePath(home, offset.File()), m.ManageGatewayURLs.ValueBool())...)
+	if m.ManageWorkflowCallback.ValueBool() {
+		diags.Append(restoreWorkflow(ctx, t, filePath(home, apim.WorkflowCallbackService), private)...)
 	}
-	resp.Diagnostics.Append(restoreCarbonURLs(ctx, t, home, req.Private, state)...)
+	diags.Append(restoreCarbonURLs(ctx, t, home, private, m)...)
+	return diags
+}
+
+// rollBack undoes a Create that failed after it had changed files, from
+// the originals it recorded: the resource is not created, so nothing
+// would remember them, and the next apply would record the values this
+// one wrote as the originals for destroy to "restore". (A failed Create
+// that returned a state would be kept tainted, but Terraform gives the
+// Delete that replaces a tainted object no private state.)
+func (r *instancePortsResource) rollBack(ctx context.Context, plan instancePortsModel, private privateState) diag.Diagnostics {
+	t, diags := r.hosts.target(plan.SSH)
+	if diags.HasError() {
+		return diags
+	}
+	if diags = restoreAll(ctx, t, private, plan); diags.HasError() {
+		return append(diags, diag.NewErrorDiagnostic("Apply Stopped Partway",
+			"Some of the instance's files were changed before the first error above, and putting them back failed as the errors after it say: correct those files by hand."))
+	}
+	return diag.Diagnostics{diag.NewWarningDiagnostic("Apply Stopped Partway",
+		"Some of the instance's files were changed before the error, and were put back as they were found: the instance is as it was before this apply.")}
 }
 
 // restoreWorkflow puts the workflow callback URL back as it was first found.
