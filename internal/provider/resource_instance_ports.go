@@ -219,6 +219,7 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 	plan.WorkflowCallbackURL = r.planWorkflowURL(ctx, plan, state, placeKnown, found, shifted["servlet_https"])
 	plan.GatewayURLs = r.planGatewayURLs(ctx, plan, state, placeKnown, found, shifted)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	r.hosts.keepStateSSH(ctx, req, resp)
 }
 
 // planHome is what the planned instance's home is: as the state records it
@@ -628,7 +629,11 @@ func (r *instancePortsResource) ImportState(ctx context.Context, req resource.Im
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("apim_home"), it.home)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ssh"), it.ssh)...)
+	ssh := it.ssh
+	if r.hosts != nil {
+		ssh = r.hosts.importedSSH(ssh)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ssh"), ssh)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_workflow_callback"), true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_gateway_urls"), true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyRestore)...)
