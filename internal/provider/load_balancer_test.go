@@ -139,7 +139,7 @@ func loopbackPair() (lb, apim string) {
 
 // lbNginx is an nginx run by the test in a prefix of its own.
 type lbNginx struct {
-	bin, addr     string
+	addr          string
 	prefix, conf  string
 	confDir       string // where the example writes its upstreams
 	errorLog      string
@@ -155,7 +155,7 @@ func startNginx(t *testing.T, bin, addr string) *lbNginx {
 	t.Helper()
 	prefix := t.TempDir()
 	lb := &lbNginx{
-		bin: bin, addr: addr, prefix: prefix,
+		addr: addr, prefix: prefix,
 		conf:          filepath.Join(prefix, "nginx.conf"),
 		confDir:       filepath.Join(prefix, "conf.d"),
 		errorLog:      filepath.Join(prefix, "logs", "error.log"),
@@ -250,7 +250,7 @@ type standIns struct {
 
 func newStandIns(t *testing.T, addr string) *standIns {
 	s := &standIns{addr: addr, running: map[int]*http.Server{}, names: map[int]string{}}
-	t.Cleanup(func() { s.serve(nil) })
+	t.Cleanup(func() { _ = s.serve(nil) }) // closing only: no listen to fail
 	return s
 }
 
