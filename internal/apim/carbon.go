@@ -14,7 +14,8 @@ func ReadOffset(doc []byte) (int64, error) {
 	if err != nil || !present {
 		return 0, err
 	}
-	return parsePort("<Offset>", v.Text)
+	// The range the resource accepts, as for deployment.toml's offset.
+	return parseWhole("<Offset>", v.Text, MaxOffset())
 }
 
 // SetOffset returns carbon.xml with <Offset> set to offset, added when

@@ -52,7 +52,7 @@ func HazelcastMember(h Home, configDoc, axis2 []byte) (port int64, on bool, err 
 	if err != nil {
 		return 0, false, err
 	}
-	port, err = parsePort("axis2.xml's clustering localMemberPort", v.Text)
+	port, err = parseWhole("axis2.xml's clustering localMemberPort", v.Text, MaxPort)
 	return port, err == nil, err
 }
 

@@ -3,6 +3,7 @@ package apim
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -63,6 +64,19 @@ func TestOffsetRefusesBadValues(t *testing.T) {
 		if out, err := SetOffset(bad, 2); !tc.isErr(err) || out != nil {
 			t.Errorf("SetOffset over %q: got %v", tc.value, err)
 		}
+	}
+	// A value out of range is reported with the range the resource accepts
+	// (MaxOffset, 54424 with APIM 2.1.0's ports), as deployment.toml's is.
+	for _, value := range []string{"two", "54425"} {
+		bad := bytes.Replace(doc, []byte("<Offset>0</Offset>"), []byte("<Offset>"+value+"</Offset>"), 1)
+		want := fmt.Sprintf("<Offset> holds %q, not a whole number from 0 to 54424", value)
+		if _, err := ReadOffset(bad); err == nil || err.Error() != want {
+			t.Errorf("ReadOffset(%q): got %v, want %s", value, err, want)
+		}
+	}
+	highest := bytes.Replace(doc, []byte("<Offset>0</Offset>"), []byte("<Offset>54424</Offset>"), 1)
+	if got, err := ReadOffset(highest); err != nil || got != 54424 {
+		t.Errorf("ReadOffset(54424): %d, %v", got, err)
 	}
 	noPorts := bytes.ReplaceAll(doc, []byte("Ports>"), []byte("Portz>"))
 	if _, err := SetOffset(noPorts, 2); !errors.Is(err, xmledit.ErrNotFound) || !strings.Contains(err.Error(), "Ports") {

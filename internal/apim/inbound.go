@@ -32,7 +32,7 @@ func ReadInbound(doc []byte) (Inbound, error) {
 	if err != nil {
 		return Inbound{}, err
 	}
-	port, err := parsePort(fmt.Sprintf("<parameter name=%q>", PortParam), v.Text)
+	port, err := parseWhole(fmt.Sprintf("<parameter name=%q>", PortParam), v.Text, MaxPort)
 	if err != nil {
 		return Inbound{}, err
 	}

@@ -111,12 +111,12 @@ type ValueError struct{ msg string }
 
 func (e *ValueError) Error() string { return e.msg }
 
-// parsePort reads a whole, non-negative number no larger than MaxPort from
+// parseWhole reads a whole, non-negative number no larger than highest from
 // an element's text, ignoring surrounding whitespace as the runtime does.
-func parsePort(what, text string) (int64, error) {
+func parseWhole(what, text string, highest int64) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
-	if err != nil || n < 0 || n > MaxPort {
-		return 0, &ValueError{fmt.Sprintf("%s holds %q, not a whole number from 0 to %d", what, text, MaxPort)}
+	if err != nil || n < 0 || n > highest {
+		return 0, &ValueError{fmt.Sprintf("%s holds %q, not a whole number from 0 to %d", what, text, highest)}
 	}
 	return n, nil
 }

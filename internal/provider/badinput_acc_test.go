@@ -253,7 +253,7 @@ func badInputCases() []biCase {
 			e.update(func(b []byte) []byte { return replaceOnce(e.t, b, "<Offset>0</Offset>", "<Offset>two</Offset>") })
 		},
 		fail: func(*biEnv) []string {
-			return []string{`<Offset> holds "two", not a whole number from 0 to 65535`, carbonMsg}
+			return []string{`<Offset> holds "two", not a whole number from 0 to 54424`, carbonMsg}
 		},
 	}, {
 		name: "negative Offset",
@@ -261,7 +261,7 @@ func badInputCases() []biCase {
 			e.update(func(b []byte) []byte { return replaceOnce(e.t, b, "<Offset>0</Offset>", "<Offset>-2</Offset>") })
 		},
 		fail: func(*biEnv) []string {
-			return []string{`<Offset> holds "-2", not a whole number from 0 to 65535`, carbonMsg}
+			return []string{`<Offset> holds "-2", not a whole number from 0 to 54424`, carbonMsg}
 		},
 	}, {
 		name: "huge Offset",
@@ -271,7 +271,7 @@ func badInputCases() []biCase {
 			})
 		},
 		fail: func(*biEnv) []string {
-			return []string{`<Offset> holds "99999999999999999999", not a whole number from 0 to 65535`, carbonMsg}
+			return []string{`<Offset> holds "99999999999999999999", not a whole number from 0 to 54424`, carbonMsg}
 		},
 	}, {
 		name: "directory instead of carbon.xml",

@@ -234,6 +234,7 @@ func (r *instancePortsResource) ModifyPlan(ctx context.Context, req resource.Mod
 	plan.GatewayURLs = r.planGatewayURLs(ctx, plan, state, placeKnown, found, shifted)
 	resp.Diagnostics.Append(r.planCarbonURLs(ctx, &plan, state, placeKnown, found, shifted)...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	r.hosts.keepStateSSH(ctx, req, resp)
 }
 
 // planHome is what the planned instance's home is: as the state records it
@@ -683,7 +684,11 @@ func (r *instancePortsResource) ImportState(ctx context.Context, req resource.Im
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("apim_home"), it.home)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ssh"), it.ssh)...)
+	ssh := it.ssh
+	if r.hosts != nil {
+		ssh = r.hosts.importedSSH(ssh)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ssh"), ssh)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_workflow_callback"), true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_gateway_urls"), true)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("manage_jms_broker_urls"), true)...)

@@ -186,6 +186,7 @@ func (r *webSocketInboundResource) ModifyPlan(ctx context.Context, req resource.
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	r.hosts.keepStateSSH(ctx, req, resp)
 }
 
 // planConfigFile is the file that will hold the endpoint's port: as the
@@ -367,7 +368,11 @@ func (r *webSocketInboundResource) ImportState(ctx context.Context, req resource
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("apim_home"), it.home)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ssh"), it.ssh)...)
+	ssh := it.ssh
+	if r.hosts != nil {
+		ssh = r.hosts.importedSSH(ssh)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ssh"), ssh)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("secure"), secure)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyRestore)...)
 }

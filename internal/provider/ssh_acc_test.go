@@ -969,7 +969,7 @@ func TestSSHReconnectMidRun(t *testing.T) {
 // TestSSHInstanceIdentity: host and port identify the instance wherever they
 // are set. The same host and port spelled differently (the port in the
 // import ID or in the resource rather than from the provider) is the same
-// instance, updated in place; another host replaces the resource.
+// instance, not changed; another host replaces the resource.
 func TestSSHInstanceIdentity(t *testing.T) {
 	login := sshtest.EnsureUsers(t).Login
 	key := sshtest.NewKey(t)
@@ -996,10 +996,10 @@ resource "apim_instance_ports" "test" {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
-			// The ID names the port the provider gives: the ssh object
-			// differs from the configuration's (port set, then null), but
-			// the instance is the same. Before the fix, this planned to
-			// destroy the imported resource.
+			// The ID names the port the provider gives: the instance is the
+			// same, updated for its offset only (the import leaves the port
+			// to the provider). Before the fix, this planned to destroy the
+			// imported resource.
 			Config:             hostOnly,
 			ResourceName:       addr,
 			ImportState:        true,
@@ -1013,10 +1013,11 @@ resource "apim_instance_ports" "test" {
 			Config: hostOnly,
 			Check:  checkFiles(h, applied(t, h.orig, 3, false, false)),
 		}, {
-			// The port moves from the provider to the resource: same instance.
+			// The port moves from the provider to the resource: same
+			// instance, same settings, no change.
 			Config: config(fmt.Sprintf("{ host = %q, port = %d }", h.srv.Host(), h.srv.Port())),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
 				plancheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(h.id())),
 			}},
 		}, {

@@ -9,7 +9,8 @@ terraform import apim_websocket_inbound.wss '/opt/wso2am-2.2.0#secure'
 # with #secure for the wss endpoint. Keys, host keys, the bastion and sudo come
 # from the provider's ssh settings.
 # Import reads the host with only what the ID names plus the provider's ssh
-# settings, so the credentials must be in the provider block. Write in the ID
-# exactly the parts the resource's own ssh sets (host, and port or user only
-# if it sets them), and the next plan shows no change.
+# settings, so the credentials must be in the provider block. The ID says where
+# the instance is: a host, user or port in it that the provider's ssh already
+# gives (or the default, port 22) is left to the provider, and the next plan
+# shows no change whether the resource's own ssh repeats it or not.
 terraform import apim_websocket_inbound.remote_wss 'ssh://wso2@apim-vm1.example.com/opt/wso2am-2.2.0#secure'
