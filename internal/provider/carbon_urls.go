@@ -43,12 +43,16 @@ func applyCarbonURLs(ctx context.Context, t target.Target, home string, h apim.H
 	if h.Generation != apim.Carbon2 {
 		return nil
 	}
-	var diags, d diag.Diagnostics
-	if plan.JMSBrokerURLs, diags = applyJMSBrokerURLs(ctx, t, home, plan, state, private, apim.BrokerPortsOf(ports)); diags.HasError() {
-		return diags
-	}
-	plan.GatewayWSEndpoint, d = applyGatewayWSEndpoint(ctx, t, home, plan, state, private, ports["websocket"])
-	return append(diags, d...)
+	return allAtOnce(
+		func() (diags diag.Diagnostics) {
+			plan.JMSBrokerURLs, diags = applyJMSBrokerURLs(ctx, t, home, plan, state, private, apim.BrokerPortsOf(ports))
+			return diags
+		},
+		func() (diags diag.Diagnostics) {
+			plan.GatewayWSEndpoint, diags = applyGatewayWSEndpoint(ctx, t, home, plan, state, private, ports["websocket"])
+			return diags
+		},
+	)
 }
 
 // readCarbonURLs sets state's values as the home's files hold them.

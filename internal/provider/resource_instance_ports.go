@@ -437,6 +437,8 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		diags.Append(duplicateError(instancePortsType, id))
 		return edited, diags
 	}
+	// The files are edited at once, each recording its originals.
+	private = &lockedPrivate{p: private}
 	edit := offsetEdit(ctx, private, found.home.Generation.Offset(), offset)
 	gateway := gatewayURLsEdit{manage: plan.ManageGatewayURLs.ValueBool(), ports: apim.ShiftedOn(found.home, offset, found.bases)}
 	if found.home.Generation == apim.Deployment3 {
@@ -450,11 +452,27 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 		}
 		edit = gateway.after(ctx, private, edit)
 	}
-	if err := editFile(ctx, t, config, edit); err != nil {
-		diags.Append(fileError("Cannot Set the Port Offset", t, config, err))
+	// From here on a file may change: a failed Create puts back what was
+	// recorded (rollBack).
+	edited = true
+	diags.Append(allAtOnce(
+		func() diag.Diagnostics {
+			if err := editFile(ctx, t, config, edit); err != nil {
+				return diag.Diagnostics{fileError("Cannot Set the Port Offset", t, config, err)}
+			}
+			return nil
+		},
+		func() diag.Diagnostics {
+			return applyCarbonURLs(ctx, t, home, found.home, plan, state, private, gateway.ports)
+		},
+		func() (diags diag.Diagnostics) {
+			plan.WorkflowCallbackURL, diags = applyWorkflow(ctx, t, home, plan, state, private, gateway.ports["servlet_https"])
+			return diags
+		},
+	)...)
+	if diags.HasError() {
 		return edited, diags
 	}
-	edited = true
 	plan.ID = types.StringValue(id)
 	plan.ConfigFile = types.StringValue(config)
 	plan.APIMVersion = versionValue(found.home)
@@ -462,35 +480,36 @@ func (r *instancePortsResource) apply(ctx context.Context, plan, state *instance
 	plan.Ports = portsValue(found.home, offset, found.bases)
 	plan.HazelcastMemberPort = hazelcastMemberValue(found.hazelcastMember)
 	plan.GatewayURLs = gatewayURLsValue(found.home, plan.ManageGatewayURLs, gateway.urls)
-	if diags.Append(applyCarbonURLs(ctx, t, home, found.home, plan, state, private, gateway.ports)...); diags.HasError() {
-		return edited, diags
-	}
+	return edited, diags
+}
 
+// applyWorkflow sets the workflow callback URL's port to httpsPort,
+// recording its original first, and returns workflow_callback_url; when
+// manage_workflow_callback has just been turned off, it puts the URL back
+// as first found.
+func applyWorkflow(ctx context.Context, t target.Target, home string, plan, state *instancePortsModel, private privateState, httpsPort int64) (types.String, diag.Diagnostics) {
 	workflow := filePath(home, apim.WorkflowCallbackService)
 	if !plan.ManageWorkflowCallback.ValueBool() {
-		plan.WorkflowCallbackURL = types.StringNull()
 		if state != nil && state.ManageWorkflowCallback.ValueBool() {
-			diags.Append(restoreWorkflow(ctx, t, workflow, private)...)
+			return types.StringNull(), restoreWorkflow(ctx, t, workflow, private)
 		}
-		return edited, diags
+		return types.StringNull(), nil
 	}
 	url := types.StringNull()
 	err := editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) {
 		if err := recordSetting(ctx, private, apim.WorkflowCallback, doc); err != nil {
 			return nil, err
 		}
-		out, u, managed, err := apim.SetWorkflowCallback(doc, apim.ShiftedOn(found.home, offset, found.bases)["servlet_https"])
+		out, u, managed, err := apim.SetWorkflowCallback(doc, httpsPort)
 		if managed {
 			url = types.StringValue(u)
 		}
 		return out, err
 	})
 	if err != nil && !workflowNotManaged(err) {
-		diags.Append(fileError("Cannot Set the Workflow Callback Port", t, workflow, err))
-		return edited, diags
+		return types.StringNull(), diag.Diagnostics{fileError("Cannot Set the Workflow Callback Port", t, workflow, err)}
 	}
-	plan.WorkflowCallbackURL = url
-	return edited, diags
+	return url, nil
 }
 
 // offsetEdit is the edit that sets offset in the file holding it, s,
@@ -658,10 +677,10 @@ func (r *instancePortsResource) rollBack(ctx context.Context, plan instancePorts
 	}
 	if diags = restoreAll(ctx, t, private, plan); diags.HasError() {
 		return append(diags, diag.NewErrorDiagnostic("Apply Stopped Partway",
-			"Some of the instance's files were changed before the first error above, and putting them back failed as the errors after it say: correct those files by hand."))
+			"Files this apply had already set could not be put back, as the errors before this one say: correct those files by hand."))
 	}
 	return diag.Diagnostics{diag.NewWarningDiagnostic("Apply Stopped Partway",
-		"Some of the instance's files were changed before the error, and were put back as they were found: the instance is as it was before this apply.")}
+		"The files this apply had already set were put back as they were found: the instance is as it was before this apply.")}
 }
 
 // restoreWorkflow puts the workflow callback URL back as it was first found.
