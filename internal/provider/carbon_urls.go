@@ -65,14 +65,20 @@ func readCarbonURLs(ctx context.Context, t target.Target, home string, private p
 
 // restoreCarbonURLs puts them back as first found, on destroy.
 func restoreCarbonURLs(ctx context.Context, t target.Target, home string, private privateState, state instancePortsModel) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if state.ManageJMSBrokerURLs.ValueBool() {
-		diags.Append(restoreJMSBrokerURLs(ctx, t, filePath(home, apim.JNDIProperties), private)...)
-	}
-	if state.ManageWSEndpoint.ValueBool() {
-		diags.Append(restoreGatewayWSEndpoint(ctx, t, filePath(home, apim.APIManagerXML), private)...)
-	}
-	return diags
+	return allAtOnce(
+		func() diag.Diagnostics {
+			if !state.ManageJMSBrokerURLs.ValueBool() {
+				return nil
+			}
+			return restoreJMSBrokerURLs(ctx, t, filePath(home, apim.JNDIProperties), private)
+		},
+		func() diag.Diagnostics {
+			if !state.ManageWSEndpoint.ValueBool() {
+				return nil
+			}
+			return restoreGatewayWSEndpoint(ctx, t, filePath(home, apim.APIManagerXML), private)
+		},
+	)
 }
 
 // planRead is a file of the home (rel) as the plan sees it: as planHome

@@ -651,17 +651,24 @@ func (r *instancePortsResource) Delete(ctx context.Context, req resource.DeleteR
 
 // restoreAll puts back every value m manages as private recorded it
 // first; a value with no record is left as it is.
+// The files are restored at once, as apply edits them.
 func restoreAll(ctx context.Context, t target.Target, private privateState, m instancePortsModel) diag.Diagnostics {
-	var diags diag.Diagnostics
+	private = &lockedPrivate{p: private}
 	home := m.APIMHome.ValueString()
 	h := homeOfState(m.ConfigFile, m.APIMVersion, m.Distribution)
 	offset := h.Generation.Offset()
-	diags.Append(restoreOffset(ctx, t, private, offset, filePath(home, offset.File()), m.ManageGatewayURLs.ValueBool())...)
-	if m.ManageWorkflowCallback.ValueBool() {
-		diags.Append(restoreWorkflow(ctx, t, filePath(home, apim.WorkflowCallbackService), private)...)
-	}
-	diags.Append(restoreCarbonURLs(ctx, t, home, private, m)...)
-	return diags
+	return allAtOnce(
+		func() diag.Diagnostics {
+			return restoreOffset(ctx, t, private, offset, filePath(home, offset.File()), m.ManageGatewayURLs.ValueBool())
+		},
+		func() diag.Diagnostics {
+			if !m.ManageWorkflowCallback.ValueBool() {
+				return nil
+			}
+			return restoreWorkflow(ctx, t, filePath(home, apim.WorkflowCallbackService), private)
+		},
+		func() diag.Diagnostics { return restoreCarbonURLs(ctx, t, home, private, m) },
+	)
 }
 
 // rollBack undoes a Create that failed after it had changed files, from
