@@ -6,10 +6,10 @@
 #                   (a folder is only ever complete: a build goes to a temporary
 #                   folder renamed into place at the end);
 #   clis.sh test    every test (go test ./...) under the terraform on PATH, then
-#                   the acceptance tests (every test of internal/provider, the
-#                   only package whose tests run a CLI) under each pinned CLI,
-#                   building those first; goes on after a failure and exits
-#                   non-zero at the end if anything failed;
+#                   every test of the packages whose tests drive a CLI
+#                   (internal/provider, bench/floor: see acceptance_packages)
+#                   under each pinned CLI, building those first; goes on after
+#                   a failure and exits non-zero at the end if anything failed;
 #   clis.sh demo    make demo under the terraform on PATH and each pinned CLI;
 #   clis.sh summary one line per CLI from what test and demo recorded in the
 #                   file $CLI_RESULTS (set by .ci/run), e.g.
