@@ -153,7 +153,9 @@ func TestPortsFunctionErrors(t *testing.T) {
 }
 
 // functionsSupported: provider functions need Terraform 1.8 (OpenTofu
-// 1.7); an older CLI cannot parse provider::apim:: calls at all.
+// 1.7); an older CLI cannot parse provider::apim:: calls at all. The check
+// compares the number the CLI reports, and OpenTofu reports its own: 1.12.6
+// runs these tests, and only an OpenTofu 1.7.x would skip them needlessly.
 var functionsSupported = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)}
 
 // TestPortsFunction_acceptance calls provider::apim::ports from a

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	"golang.org/x/crypto/ssh"
 
 	"github.com/portoffset/terraform-provider-apim/internal/apim"
@@ -307,7 +308,7 @@ func (e expectImportNoop) CheckPlan(_ context.Context, req plancheck.CheckPlanRe
 // TestSSHForEachHosts drives three hosts from one configuration with
 // for_each over a map of host to port, APIM home and offset: apply, drift
 // on one host, removal (restore), then the same fleet adopted with for_each
-// import blocks by ssh://host:port/home IDs.
+// import blocks by ssh://host:port/home IDs (skipped below Terraform 1.7).
 func TestSSHForEachHosts(t *testing.T) {
 	login := sshtest.EnsureUsers(t).Login
 	key := sshtest.NewKey(t)
@@ -418,6 +419,9 @@ import {
 }
 `
 	resource.UnitTest(t, resource.TestCase{
+		// for_each in an import block is Terraform 1.7's (OpenTofu 1.7's);
+		// the for_each resources above run on every CLI the provider supports.
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
 			// Each import plans no change, and the imported state is the

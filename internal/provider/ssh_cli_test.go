@@ -44,8 +44,19 @@ func TestMain(m *testing.M) {
 // a whole command and hide that).
 type terraformCLI struct {
 	t   *testing.T
+	bin string
 	dir string
 	env []string
+}
+
+// cliBinary is the CLI the run selects, as terraform-plugin-testing picks it
+// for resource.UnitTest: TF_ACC_TERRAFORM_PATH when set (scripts/clis.sh sets
+// it to Terraform 1.5.7 or OpenTofu), terraform on PATH otherwise.
+func cliBinary() string {
+	if path := os.Getenv("TF_ACC_TERRAFORM_PATH"); path != "" {
+		return path
+	}
+	return "terraform"
 }
 
 func newTerraformCLI(t *testing.T) *terraformCLI {
@@ -59,9 +70,13 @@ func newTerraformCLI(t *testing.T) *terraformCLI {
 		t.Fatal(err)
 	}
 	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
+	// Both registry host names: a bare "portoffset/apim" is
+	// registry.terraform.io's for Terraform and registry.opentofu.org's for
+	// OpenTofu.
 	writeFile(t, cliConfig, fmt.Appendf(nil, `provider_installation {
   dev_overrides {
-    "portoffset/apim" = %q
+    "registry.terraform.io/portoffset/apim" = %[1]q
+    "registry.opentofu.org/portoffset/apim" = %[1]q
   }
   direct {}
 }
@@ -79,7 +94,7 @@ func newTerraformCLI(t *testing.T) *terraformCLI {
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",
 	)
-	return &terraformCLI{t: t, dir: t.TempDir(), env: env}
+	return &terraformCLI{t: t, bin: cliBinary(), dir: t.TempDir(), env: env}
 }
 
 // with returns a copy of c that adds the environment variables kv.
@@ -112,7 +127,7 @@ func (c *terraformCLI) run(args ...string) (stdout string, code int) {
 		full = append(full, "-input=false")
 	}
 	full = append(full, args[1:]...)
-	cmd := exec.CommandContext(ctx, "terraform", full...)
+	cmd := exec.CommandContext(ctx, c.bin, full...)
 	cmd.Dir, cmd.Env = c.dir, c.env
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
