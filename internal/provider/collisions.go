@@ -25,7 +25,16 @@ import (
 // make up one instance.
 type plannedInstances struct {
 	mu      sync.Mutex
-	byPlace map[string]map[string]*plannedInstance // place → cleaned home → instance
+	byPlace map[string]*plannedPlace
+}
+
+// plannedPlace is the instances planned on one host, and which of them
+// listens on each port: checking an instance costs a lookup per port it
+// opens, not a comparison with every other instance (a plan of hundreds of
+// instances on one host checks each under the lock).
+type plannedPlace struct {
+	instances map[string]*plannedInstance        // cleaned home → instance
+	byPort    map[int64]map[string]apim.Listener // port → home → what listens there
 }
 
 // plannedInstance is what the resources of one home planned.
@@ -39,6 +48,8 @@ type plannedInstance struct {
 	// name ("websocket", "websocket_secure"): where one is planned it is
 	// what the endpoint listens on, whatever the offset would give.
 	endpoints map[string]int64
+	// recorded is listeners() as last entered in byPort.
+	recorded []apim.Listener
 }
 
 // listeners is every port the instance will listen on.
@@ -57,7 +68,7 @@ func (p *plannedInstance) listeners() []apim.Listener {
 }
 
 func newPlannedInstances() *plannedInstances {
-	return &plannedInstances{byPlace: map[string]map[string]*plannedInstance{}}
+	return &plannedInstances{byPlace: map[string]*plannedPlace{}}
 }
 
 // planPorts records the listeners apim_instance_ports plans for the
@@ -87,24 +98,32 @@ func (p *plannedInstances) plan(place, home string, record func(*plannedInstance
 	home = path.Clean(home)
 	onPlace := p.byPlace[place]
 	if onPlace == nil {
-		onPlace = map[string]*plannedInstance{}
+		onPlace = &plannedPlace{instances: map[string]*plannedInstance{}, byPort: map[int64]map[string]apim.Listener{}}
 		p.byPlace[place] = onPlace
 	}
-	this := onPlace[home]
+	this := onPlace.instances[home]
 	if this == nil {
 		this = &plannedInstance{}
-		onPlace[home] = this
+		onPlace.instances[home] = this
+	}
+	for _, l := range this.recorded {
+		delete(onPlace.byPort[l.Port], home)
 	}
 	record(this)
-	mine := this.listeners()
+	this.recorded = this.listeners()
+	shared := map[string][]apim.SharedPort{} // other home → the ports it shares with this one
+	for _, l := range this.recorded {
+		for other, theirs := range onPlace.byPort[l.Port] {
+			shared[other] = append(shared[other], apim.SharedPort{Port: l.Port, A: l.Name, B: theirs.Name})
+		}
+		if onPlace.byPort[l.Port] == nil {
+			onPlace.byPort[l.Port] = map[string]apim.Listener{}
+		}
+		onPlace.byPort[l.Port][home] = l
+	}
 	var diags diag.Diagnostics
-	for _, other := range slices.Sorted(maps.Keys(onPlace)) {
-		if other == home {
-			continue
-		}
-		if shared := apim.SharedPorts(mine, onPlace[other].listeners()); shared != nil {
-			diags.Append(collisionError(place, home, this, other, onPlace[other], shared))
-		}
+	for _, other := range slices.Sorted(maps.Keys(shared)) {
+		diags.Append(collisionError(place, home, this, other, onPlace.instances[other], shared[other]))
 	}
 	return diags
 }
