@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -23,22 +22,4 @@ func allAtOnce(steps ...func() diag.Diagnostics) diag.Diagnostics {
 		diags.Append(d...)
 	}
 	return diags
-}
-
-// lockedPrivate is a privateState that edits running at once can share.
-type lockedPrivate struct {
-	mu sync.Mutex
-	p  privateState
-}
-
-func (l *lockedPrivate) GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.p.GetKey(ctx, key)
-}
-
-func (l *lockedPrivate) SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.p.SetKey(ctx, key, value)
 }

@@ -165,10 +165,18 @@ func (d *instanceDataSource) Read(ctx context.Context, req datasource.ReadReques
 		resp.Diagnostics.Append(fileError("Invalid Port Offset", t, offsetFile, err))
 		return
 	}
-	m.WebSocketPort, diags = webSocketPort(ctx, t, home, found.home, apim.WebSocket, "websocket", offset)
-	resp.Diagnostics.Append(diags...)
-	m.WebSocketSecurePort, diags = webSocketPort(ctx, t, home, found.home, apim.SecureWebSocket, "websocket_secure", offset)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	// The two endpoints are read at once, a session each.
+	resp.Diagnostics.Append(allAtOnce(
+		func() (diags diag.Diagnostics) {
+			m.WebSocketPort, diags = webSocketPort(ctx, t, home, found.home, apim.WebSocket, "websocket", offset)
+			return diags
+		},
+		func() (diags diag.Diagnostics) {
+			m.WebSocketSecurePort, diags = webSocketPort(ctx, t, home, found.home, apim.SecureWebSocket, "websocket_secure", offset)
+			return diags
+		},
+	)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	m.APIMVersion = versionValue(found.home)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
@@ -97,4 +98,22 @@ func recordOriginals[T any](ctx context.Context, p privateState, key string, doc
 		return errors.New(diagSummary(diags))
 	}
 	return nil
+}
+
+// lockedPrivate is a privateState that edits running at once can share.
+type lockedPrivate struct {
+	mu sync.Mutex
+	p  privateState
+}
+
+func (l *lockedPrivate) GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.p.GetKey(ctx, key)
+}
+
+func (l *lockedPrivate) SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.p.SetKey(ctx, key, value)
 }
