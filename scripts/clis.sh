@@ -74,11 +74,15 @@ build() {
 	: >"$empty_rc"
 	build_into "$cache/terraform-$terraform_version" build_terraform
 	build_into "$cache/tofu-$tofu_version" build_tofu
-	local name version bin
+	local name version bin said
 	while read -r name version bin; do
-		TF_CLI_CONFIG_FILE="$empty_rc" "$bin" version | head -1 | grep -qx "\(Terraform\|OpenTofu\) v$version" || {
-			echo "clis: $bin does not say it is $name $version:" >&2
-			"$bin" version >&2
+		# The whole output first: piped into head, the CLI could be killed
+		# by SIGPIPE before it finished writing, which pipefail reports as
+		# a failure of a CLI that said the right thing.
+		said="$(TF_CLI_CONFIG_FILE="$empty_rc" "$bin" version)"
+		grep -qx "\(Terraform\|OpenTofu\) v$version" <<<"${said%%$'\n'*}" || {
+			echo "clis: $bin does not say it is $name $version; it says:" >&2
+			echo "$said" >&2
 			return 1
 		}
 	done < <(pinned)
