@@ -176,6 +176,10 @@ func (t *sshTarget) scriptErr(op, p, code string, fields []string, stderr string
 		e.kind = ErrReplaced
 		e.detail = fmt.Sprintf("%s no longer refers to the file that was read; nothing was written. "+
 			"Run the edit again to edit the file as it is now", shown(entry))
+	case "MOVED":
+		e.kind = ErrReplaced
+		e.detail = fmt.Sprintf("a directory on the way to %s was replaced while the path was being checked; %s",
+			shown(entry), nothing)
 	case "EMKDIR":
 		e.detail = fmt.Sprintf("cannot create the private directory in %s in which the new content is prepared%s",
 			shown(entry), stderrPart(stderr))
