@@ -41,6 +41,7 @@ func main() {
 	homes := flag.String("homes", "2.1.0", "the APIM homes laid out: "+layoutNames())
 	out := flag.String("out", "", "directory for summary.md, results.json and the charts (default bench/results for 2.1.0 homes, bench/results-<version> for the others)")
 	sideList := flag.String("sides", strings.Join(sideKeys, ","), "comma-separated sides to measure (for a quick re-measurement of some of them)")
+	resume := flag.Bool("resume", false, "continue the run whose results.json is in -out: keep the parts (target, RTT, N) it finished, when measured by the same code, machine, sides, homes and rounds, write results.json after every part, and measure only what is missing (otherwise start over)")
 	rttList := flag.String("rtt", "0", "comma-separated round-trip times in milliseconds for the ssh target: above 0, every SSH client (our provider, raw OpenSSH, Ansible) reaches each sshd through a latency proxy adding half of it each way (the local target runs at 0 only)")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
@@ -91,22 +92,43 @@ func main() {
 	r := newRunner()
 	defer r.close()
 	b := newBench(r, targets, rtts, l, only)
-	res := &results{Machine: describeMachine(only), Homes: l.version, Reps: *reps}
+	res := &results{Machine: describeMachine(only), Homes: l.version, Reps: *reps, Identity: b.identity()}
+	if *resume {
+		earlier, why, err := resumeFrom(*out, res)
+		r.check(err, "reading the results to resume in %s", *out)
+		if earlier != nil {
+			log.Printf("resuming the run in %s: %d parts measured already", *out, len(earlier.Done))
+			res = earlier
+		} else {
+			log.Printf("starting over in %s: %s", *out, why)
+		}
+	}
+	warmed := map[string]bool{}
 	for _, target := range targets {
 		targetRTTs := rtts
 		if target == "local" {
 			targetRTTs = []int{0}
 		}
-		for j, rtt := range targetRTTs {
-			for i, n := range ns {
+		for _, rtt := range targetRTTs {
+			for _, n := range ns {
+				p := part{target, rtt, n}
+				if res.has(p) {
+					log.Printf("%s RTT=%dms N=%d: measured already (-resume)", target, rtt, n)
+					continue
+				}
 				sides := b.sides(target, rtt, n)
-				if i == 0 && j == 0 {
+				if !warmed[target] {
 					log.Printf("%s: warm-up round at N=%d, RTT %d ms", target, n, rtt)
 					b.round(target, rtt, n, sides, nil)
+					warmed[target] = true
 				}
 				for rep := 1; rep <= *reps; rep++ {
 					log.Printf("%s RTT=%dms N=%d: round %d of %d", target, rtt, n, rep, *reps)
 					b.round(target, rtt, n, sides, res)
+				}
+				res.finish(p)
+				if *resume {
+					r.check(res.write(*out), "writing results to %s", *out)
 				}
 			}
 		}
@@ -158,6 +180,26 @@ type bench struct {
 	// values the real provider plans without reading them (floorhome).
 	floorHome string
 	only      map[string]bool
+	// binaries are the providers built for the run, which its identity
+	// hashes.
+	binaries []string
+}
+
+// identity is what a run resumed with -resume must share with this one:
+// the code measured (both providers and the benchmark itself) and the
+// sides.
+func (b *bench) identity() runIdentity {
+	self, err := os.Executable()
+	b.r.check(err, "locating the benchmark's own binary")
+	code, err := codeHash(append([]string{self}, b.binaries...)...)
+	b.r.check(err, "hashing the binaries measured")
+	var sides []string
+	for _, k := range sideKeys {
+		if b.only[k] {
+			sides = append(sides, k)
+		}
+	}
+	return runIdentity{Code: code, Sides: sides}
 }
 
 func newBench(r *runner, targets []string, rtts []int, l *homeLayout, only map[string]bool) *bench {
@@ -178,7 +220,10 @@ func newBench(r *runner, targets []string, rtts []int, l *homeLayout, only map[s
 		dir := filepath.Join(b.work, "providers", p.key)
 		r.check(os.MkdirAll(dir, 0o755), "creating %s", dir)
 		binary := filepath.Join(dir, "provider")
-		if out, err := exec.Command("go", "build", "-o", binary, p.pkg).CombinedOutput(); err != nil {
+		b.binaries = append(b.binaries, binary)
+		// No VCS stamp: the binary then depends on the code alone, which
+		// -resume compares (runIdentity).
+		if out, err := exec.Command("go", "build", "-buildvcs=false", "-o", binary, p.pkg).CombinedOutput(); err != nil {
 			r.Fatalf("bench: go build %s: %v\n%s", p.pkg, err, out)
 		}
 		*p.cli, err = providerBinary(dir, binary)

@@ -30,6 +30,9 @@ type results struct {
 	Homes  string    `json:"homes"`
 	Reps   int       `json:"reps"`
 	Series []*series `json:"series"`
+	// Identity and Done let -resume continue the run (resume.go).
+	Identity runIdentity `json:"identity"`
+	Done     []part      `json:"done"`
 }
 
 func (res *results) add(target string, rtt, n int, side string, o op, smp sample) {

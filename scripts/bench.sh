@@ -41,8 +41,10 @@ fi
 
 export CHECKPOINT_DISABLE=1
 # Issue 11: N = 100 and 400, over SSH at RTT 0, 5, 50 and 100 ms (the local
-# target runs at 0 only); the arguments come after, so they win.
-measure=(-n 100,400 -rtt 0,5,50,100)
+# target runs at 0 only), resuming an interrupted run (-resume: results.json
+# keeps every finished part, and a run of the same code on the same machine
+# measures only the parts missing); the arguments come after, so they win.
+measure=(-n 100,400 -rtt 0,5,50,100 -resume)
 
 # Arguments that choose the homes or the results directory make it one run,
 # as given: two runs would write to the same place.
@@ -54,13 +56,13 @@ for a in "$@"; do
 done
 if [ -n "$one_run" ]; then
 	echo "== make bench: side-by-side comparison (go run ./bench ${measure[*]} $*)"
-	go run ./bench "${measure[@]}" "$@"
+	go run -buildvcs=false ./bench "${measure[@]}" "$@"
 	exit
 fi
 
 echo "== make bench: side-by-side comparison, APIM 2.1.0 homes (go run ./bench ${measure[*]} $*; bench/results/)"
-go run ./bench "${measure[@]}" "$@"
+go run -buildvcs=false ./bench "${measure[@]}" "$@"
 
 # Issue 10: the same sides, targets and RTTs on APIM 4.2.0 homes.
 echo "== make bench: side-by-side comparison, APIM 4.2.0 homes (go run ./bench -homes 4.2.0 ${measure[*]} $*; bench/results-4.2.0/)"
-go run ./bench -homes 4.2.0 "${measure[@]}" "$@"
+go run -buildvcs=false ./bench -homes 4.2.0 "${measure[@]}" "$@"
