@@ -399,8 +399,8 @@ readall ''
 //     "write N" and N bytes, which replace new's content;
 //  5. give new orig's owner, mode, ACL and extended attributes
 //     (cp --attributes-only, ssh_attrs.go, both names in the private
-//     directory: no path to swap), check owner, mode and size, sync, check
-//     the file's name still refers to orig, and say W;
+//     directory: no path to swap), check size, owner and mode and that the
+//     file's name still refers to orig (one stat), sync, and say W;
 //  6. wait for "commit": anything else, or the end of input (the client
 //     gave up, the connection broke), aborts, so a write the client did
 //     not confirm never lands; check the name once more and rename new
@@ -465,12 +465,11 @@ keep) finish;;
 esac
 case $N in ''|*[!0-9]*) fail EINPUT;; esac
 head -c "$N" >./new || fail EWRITE "$e"
-set -- $(stat -c %s -- ./new)
-[ "$1" = "$N" ] || fail SHORT "$e" "$1" "$N"
 cp --attributes-only --preserve=mode,ownership,xattr -- ./orig ./new || fail ATTRS "$e"
-set -- $(stat -c '%u %g %a %d:%i' -- ./orig ./new "../$b")
-[ "$5 $6 $7" = "$1 $2 $3" ] || fail OWNER "$e" "$1" "$2" "$3" "$5" "$6" "$7"
-[ "${12}" = "$fi" ] || fail REPLACED "$e"
+set -- $(stat -c '%u %g %a %d:%i %s' -- ./orig ./new "../$b")
+[ "${10}" = "$N" ] || fail SHORT "$e" "${10}" "$N"
+[ "$6 $7 $8" = "$1 $2 $3" ] || fail OWNER "$e" "$1" "$2" "$3" "$6" "$7" "$8"
+[ "${14}" = "$fi" ] || fail REPLACED "$e"
 sync -- ./new 2>/dev/null || sync
 printf 'W\n'
 IFS= read -r a && [ "$a" = commit ] || exit 1
