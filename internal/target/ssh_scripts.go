@@ -97,7 +97,9 @@ fail() { report "$@"; }
 // with readlink -n and a sentinel "." (command substitution drops
 // trailing newlines, which a link target may end in) and spliced in front
 // of the rest. A stat call gives the directory's owner, group and mode and
-// the entry's owner and type, without following it.
+// the entry's owner and type, without following it; when it fails, its
+// message (the last line it wrote) says why (nofile), without a second
+// stat.
 //
 // Each stat is a process on the host, and a host runs many instances: so
 // the directories of the path that more components follow, up to the
@@ -158,7 +160,7 @@ norm() {
 	done
 }
 nofile() {
-	m=$(stat -c %u -- "$2" 2>&1 >/dev/null)
+	m=${2##*"$nl"}
 	case $m in
 	*'No such file'*) fail ENOENT "$1";;
 	*'Permission denied'*) fail EACCES "$1";;
@@ -212,7 +214,7 @@ walkon() {
 		fi
 		bl=
 		if [ "$c" = .. ]; then
-			sv=$(stat -c '%u %g %f %d:%i' -- . ..) || nofile "$PWD/.." ..
+			sv=$(stat -c '%u %g %f %d:%i' -- . .. 2>&1) || nofile "$PWD/.." "$sv"
 			set -- $sv
 			[ -z "$bd" ] || [ "$4" = "$bd" ] || fail MOVED "$PWD"
 			du=$5 dg=$6 dm=$((0x$7 & 4095)) eu=$1 e=$PWD bd=
@@ -221,7 +223,7 @@ walkon() {
 			continue
 		fi
 		e=${PWD%/}/$c
-		sv=$(stat -c '%u %g %f %s %d:%i' -- . "./$c" 2>/dev/null) || nofile "$e" "./$c"
+		sv=$(stat -c '%u %g %f %s %d:%i' -- . "./$c" 2>&1) || nofile "$e" "$sv"
 		set -- $sv
 		[ -z "$bd" ] || [ "$5" = "$bd" ] || fail MOVED "$e"
 		du=$1 dg=$2 dm=$((0x$3 & 4095)) D=$5 eu=$6 et=$((0x$8 & 61440)) fs=$9 fi=${10} bd=
