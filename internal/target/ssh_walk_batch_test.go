@@ -15,7 +15,7 @@ import (
 // single step's "." and entry. It returns the log's path.
 func statSpy(t *testing.T, onBatch string) string {
 	t.Helper()
-	real, err := exec.LookPath("stat")
+	statPath, err := exec.LookPath("stat")
 	if err != nil {
 		t.Skip("no stat on PATH")
 	}
@@ -23,7 +23,7 @@ func statSpy(t *testing.T, onBatch string) string {
 	log := filepath.Join(dir, "log")
 	spy := "#!/bin/sh\n" +
 		"echo $# >>" + shQuote(log) + "\n" +
-		shQuote(real) + " \"$@\"; rc=$?\n" +
+		shQuote(statPath) + " \"$@\"; rc=$?\n" +
 		"if [ $# -gt 5 ]; then " + onBatch + "; fi\n" +
 		"exit $rc\n"
 	if err := os.WriteFile(filepath.Join(dir, "stat"), []byte(spy), 0o755); err != nil {
