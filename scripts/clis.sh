@@ -78,8 +78,9 @@ build() {
 	while read -r name version bin; do
 		# The whole output first: piped into head, the CLI could be killed
 		# by SIGPIPE before it finished writing, which pipefail reports as
-		# a failure of a CLI that said the right thing.
-		said="$(TF_CLI_CONFIG_FILE="$empty_rc" "$bin" version)"
+		# a failure of a CLI that said the right thing. A CLI that fails or
+		# says anything else gets its output, stderr too, shown below.
+		said="$(TF_CLI_CONFIG_FILE="$empty_rc" "$bin" version 2>&1)" || true
 		grep -qx "\(Terraform\|OpenTofu\) v$version" <<<"${said%%$'\n'*}" || {
 			echo "clis: $bin does not say it is $name $version; it says:" >&2
 			echo "$said" >&2
