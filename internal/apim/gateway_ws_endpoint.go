@@ -146,3 +146,6 @@ func (gatewayWSEndpointSetting) Original(doc []byte) (json.RawMessage, error) {
 func (gatewayWSEndpointSetting) Restore(doc []byte, original json.RawMessage) ([]byte, error) {
 	return restoreJSON(doc, original, restoreGatewayWSEndpoint)
 }
+func (gatewayWSEndpointSetting) Restores(original json.RawMessage) bool {
+	return restoresJSON(original, func(o Original) bool { return o.Raw != "" })
+}

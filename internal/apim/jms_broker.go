@@ -376,3 +376,6 @@ func (jmsBrokers) Original(doc []byte) (json.RawMessage, error) {
 func (jmsBrokers) Restore(doc []byte, original json.RawMessage) ([]byte, error) {
 	return restoreJSON(doc, original, restoreJMSBrokers)
 }
+func (jmsBrokers) Restores(original json.RawMessage) bool {
+	return restoresJSON(original, func(o jmsOriginals) bool { return len(o) > 0 })
+}

@@ -22,6 +22,16 @@ type Setting interface {
 	Restore(doc []byte, original json.RawMessage) ([]byte, error)
 }
 
+// OptionalSetting is a Setting a file may lack (2.1.0's api-manager.xml
+// has no <GatewayWSEndpoint>), whose original then records nothing.
+type OptionalSetting interface {
+	Setting
+	// Restores reports whether Restore of original may change a
+	// document: false for an original that recorded nothing, so that
+	// destroy need not open the file.
+	Restores(original json.RawMessage) bool
+}
+
 // originalJSON is an original recorded by originalOf, as JSON.
 func originalJSON[T any](doc []byte, originalOf func([]byte) (T, error)) (json.RawMessage, error) {
 	orig, err := originalOf(doc)
@@ -39,4 +49,15 @@ func restoreJSON[T any](doc []byte, original json.RawMessage, restore func([]byt
 		return nil, err
 	}
 	return restore(doc, orig)
+}
+
+// restoresJSON reports whether original, recorded by originalJSON, holds
+// something to put back by has; an original that does not decode does
+// (Restore then reports it).
+func restoresJSON[T any](original json.RawMessage, has func(T) bool) bool {
+	var orig T
+	if err := json.Unmarshal(original, &orig); err != nil {
+		return true
+	}
+	return has(orig)
 }

@@ -66,3 +66,36 @@ func TestOffsetSettingLifecycle(t *testing.T) {
 		}
 	}
 }
+
+// An optional setting's original from a file without the value records
+// nothing, and says so (destroy then leaves the file unopened); from a
+// file with it, it restores. The shipped files: 2.1.0's api-manager.xml
+// has no <GatewayWSEndpoint>, 2.6.0's has one; jndi.properties has
+// brokerlists on localhost, and a jndi.properties without any has none.
+func TestOptionalSettingRestores(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    Setting
+		doc  []byte
+		want bool
+	}{
+		{"2.1.0 api-manager.xml", GatewayWSEndpoint, fixture(t, "apim-2.1.0/"+APIManagerXML), false},
+		{"2.6.0 api-manager.xml", GatewayWSEndpoint, fixture(t, "apim-2.6.0/"+APIManagerXML), true},
+		{"2.1.0 jndi.properties", JMSBrokers, fixture(t, "apim-2.1.0/"+JNDIProperties), true},
+		{"jndi.properties without brokerlists", JMSBrokers, []byte("java.naming.factory.initial = org.wso2.andes.jndi.PropertiesFileInitialContextFactory\n"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, ok := tc.s.(OptionalSetting)
+			if !ok {
+				t.Fatalf("%T is not an OptionalSetting", tc.s)
+			}
+			orig, err := tc.s.Original(tc.doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := o.Restores(orig); got != tc.want {
+				t.Errorf("Restores(%s) = %v, want %v", orig, got, tc.want)
+			}
+		})
+	}
+}

@@ -37,18 +37,30 @@ func (r *instancePortsResource) planCarbonURLs(ctx context.Context, plan *instan
 }
 
 // applyCarbonURLs writes them on a 2.x home h, the instance opening ports,
-// and sets plan's values to what the files hold after.
+// and sets plan's values to what the files hold after. A value the plan
+// knows to be null (the file is missing, or holds no URL on the instance
+// to keep in step, as 2.1.0's api-manager.xml) leaves its file alone, not
+// even opened for an edit: apply may end only as planned, and a session
+// on the host, which a read already told has nothing to change, costs it
+// a dozen programs.
 func applyCarbonURLs(ctx context.Context, t target.Target, home string, h apim.Home, plan, state *instancePortsModel, private privateState, ports map[string]int64) diag.Diagnostics {
+	nothingJMS, nothingWS := plan.JMSBrokerURLs.IsNull(), plan.GatewayWSEndpoint.IsNull()
 	plan.JMSBrokerURLs, plan.GatewayWSEndpoint = types.MapNull(types.StringType), types.StringNull()
 	if h.Generation != apim.Carbon2 {
 		return nil
 	}
 	return allAtOnce(
 		func() (diags diag.Diagnostics) {
+			if nothingJMS && plan.ManageJMSBrokerURLs.ValueBool() {
+				return nil
+			}
 			plan.JMSBrokerURLs, diags = applyJMSBrokerURLs(ctx, t, home, plan, state, private, apim.BrokerPortsOf(ports))
 			return diags
 		},
 		func() (diags diag.Diagnostics) {
+			if nothingWS && plan.ManageWSEndpoint.ValueBool() {
+				return nil
+			}
 			plan.GatewayWSEndpoint, diags = applyGatewayWSEndpoint(ctx, t, home, plan, state, private, ports["websocket"])
 			return diags
 		},

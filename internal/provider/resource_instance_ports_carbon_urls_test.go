@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -427,5 +428,82 @@ resource "apim_instance_ports" "test" {
 			}
 			return expectFile(apiManager, shippedAPIManager)
 		},
+	})
+}
+
+// TestSSHInstancePortsCarbonURLsNothingToKeep: a 2.1.0 api-manager.xml (no
+// <GatewayWSEndpoint>) that the login user may read but not edit (another
+// account's, 0644: the edit could not even pin it, fs.protected_hardlinks)
+// is never opened for an edit: the plan knows gateway_ws_endpoint is null,
+// so apply leaves the file alone, and destroy, whose original (recorded by
+// the refresh of the second apply) has nothing to put back, too. Both
+// would fail on the file if they opened it.
+func TestSSHInstancePortsCarbonURLsNothingToKeep(t *testing.T) {
+	users := sshtest.EnsureUsers(t)
+	login := users.Login
+	key := sshtest.NewKey(t)
+	srv := sshtest.Start(t, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}})
+	home := filepath.Join(sshtest.TempDir(t), "wso2am-2.1.0")
+	if err := os.CopyFS(home, os.DirFS(newCarbonURLsHome(t, "2.1.0"))); err != nil {
+		t.Fatal(err)
+	}
+	chownTree(t, home, login.UID, login.GID, 0o644)
+	jndi, apiManager := filepath.Join(home, apim.JNDIProperties), filepath.Join(home, apim.APIManagerXML)
+	if err := os.Chown(apiManager, users.Owner.UID, users.Owner.GID); err != nil {
+		t.Fatal(err)
+	}
+	shippedJNDI, shippedAPIManager := readFile(t, jndi), readFile(t, apiManager)
+	apiManagerUntouched := func(*terraform.State) error {
+		if err := expectFile(apiManager, shippedAPIManager); err != nil {
+			return err
+		}
+		fi, err := os.Stat(apiManager)
+		if err != nil {
+			return err
+		}
+		if st := fi.Sys().(*syscall.Stat_t); int(st.Uid) != users.Owner.UID || fi.Mode() != 0o644 {
+			return fmt.Errorf("%s is now owned by %d with mode %v; want %s's, -rw-r--r--", apiManager, st.Uid, fi.Mode(), users.Owner.Name)
+		}
+		return nil
+	}
+	config := providerSSH(
+		hclAttr("user", login.Name),
+		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
+		hclAttr("known_hosts_file", sshtest.WriteFile(t, "known_hosts", srv.KnownHostsLine()+"\n")),
+		hclAttr("agent", false),
+	) + fmt.Sprintf(`
+resource "apim_instance_ports" "test" {
+  apim_home = %q
+  offset    = 10
+  ssh = {
+    host = %q
+    port = %d
+  }
+}
+`, home, srv.Host(), srv.Port())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue("apim_instance_ports.test", gatewayWSEndpoint, knownvalue.Null()),
+			}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(*terraform.State) error { return expectFile(jndi, jndiAt(t, shippedJNDI, 5682)) },
+				apiManagerUntouched,
+			),
+		}, {
+			// An apply with nothing to do keeps what its refresh
+			// recorded: the original of the element that is not there.
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+			Check: apiManagerUntouched,
+		}},
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			func(*terraform.State) error { return expectFile(jndi, shippedJNDI) },
+			apiManagerUntouched,
+		),
 	})
 }

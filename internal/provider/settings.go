@@ -22,12 +22,16 @@ func recordSetting(ctx context.Context, p privateState, s apim.Setting, doc []by
 }
 
 // restoreSetting puts s back in file as its kept original records it, and
-// does nothing when none is kept. An error leaveAlone accepts (the file is
+// does nothing, without opening the file, when none is kept or the one kept
+// recorded nothing to put back. An error leaveAlone accepts (the file is
 // gone, or no longer holds the setting) is not reported.
 func restoreSetting(ctx context.Context, t target.Target, p privateState, file string, s apim.Setting, summary string, leaveAlone func(error) bool) diag.Diagnostics {
 	var orig json.RawMessage
 	kept, diags := loadOriginal(ctx, p, s.Name(), &orig)
 	if !kept || diags.HasError() {
+		return diags
+	}
+	if o, ok := s.(apim.OptionalSetting); ok && !o.Restores(orig) {
 		return diags
 	}
 	err := editFile(ctx, t, file, func(doc []byte) ([]byte, error) { return s.Restore(doc, orig) })
