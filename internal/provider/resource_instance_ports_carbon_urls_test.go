@@ -461,7 +461,11 @@ func TestSSHInstancePortsCarbonURLsNothingToKeep(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if st := fi.Sys().(*syscall.Stat_t); int(st.Uid) != users.Owner.UID || fi.Mode() != 0o644 {
+		st, ok := fi.Sys().(*syscall.Stat_t)
+		if !ok {
+			return fmt.Errorf("%s: no syscall.Stat_t in %T", apiManager, fi.Sys())
+		}
+		if int(st.Uid) != users.Owner.UID || fi.Mode() != 0o644 {
 			return fmt.Errorf("%s is now owned by %d with mode %v; want %s's, -rw-r--r--", apiManager, st.Uid, fi.Mode(), users.Owner.Name)
 		}
 		return nil
