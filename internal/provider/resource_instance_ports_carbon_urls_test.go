@@ -376,22 +376,10 @@ func diagnostic(parts ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
 }
 
-// TestSSHInstancePortsCarbonURLs: over SSH (a real sshd, the files the
-// login user's), the same edits, read in the batch that detects the home:
-// at offset 10 both files hold exactly the shifted ports, the values are
-// known at plan time, a second plan is empty, and destroy restores both.
-func TestSSHInstancePortsCarbonURLs(t *testing.T) {
-	login := sshtest.EnsureUsers(t).Login
-	key := sshtest.NewKey(t)
-	srv := sshtest.Start(t, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}})
-	home := filepath.Join(sshtest.TempDir(t), "wso2am-2.6.0")
-	if err := os.CopyFS(home, os.DirFS(newCarbonURLsHome(t, "2.6.0"))); err != nil {
-		t.Fatal(err)
-	}
-	chownTree(t, home, login.UID, login.GID, 0o644)
-	jndi, apiManager := filepath.Join(home, apim.JNDIProperties), filepath.Join(home, apim.APIManagerXML)
-	shippedJNDI, shippedAPIManager := readFile(t, jndi), readFile(t, apiManager)
-	config := providerSSH(
+// sshInstanceAt is an apim_instance_ports at offset on home, over SSH to
+// srv as login with key, the host key known.
+func sshInstanceAt(t *testing.T, srv *sshtest.Server, key *sshtest.Key, login sshtest.User, home string, offset int) string {
+	return providerSSH(
 		hclAttr("user", login.Name),
 		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
 		hclAttr("known_hosts_file", sshtest.WriteFile(t, "known_hosts", srv.KnownHostsLine()+"\n")),
@@ -399,13 +387,38 @@ func TestSSHInstancePortsCarbonURLs(t *testing.T) {
 	) + fmt.Sprintf(`
 resource "apim_instance_ports" "test" {
   apim_home = %q
-  offset    = 10
+  offset    = %d
   ssh = {
     host = %q
     port = %d
   }
 }
-`, home, srv.Host(), srv.Port())
+`, home, offset, srv.Host(), srv.Port())
+}
+
+// sshCarbonURLsHost starts an sshd that lets the login user in with a
+// new key, and lays out a newCarbonURLsHome of version that user owns.
+func sshCarbonURLsHost(t *testing.T, version string) (srv *sshtest.Server, key *sshtest.Key, login sshtest.User, home string) {
+	login = sshtest.EnsureUsers(t).Login
+	key = sshtest.NewKey(t)
+	srv = sshtest.Start(t, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}})
+	home = filepath.Join(sshtest.TempDir(t), "wso2am-"+version)
+	if err := os.CopyFS(home, os.DirFS(newCarbonURLsHome(t, version))); err != nil {
+		t.Fatal(err)
+	}
+	chownTree(t, home, login.UID, login.GID, 0o644)
+	return srv, key, login, home
+}
+
+// TestSSHInstancePortsCarbonURLs: over SSH (a real sshd, the files the
+// login user's), the same edits, read in the batch that detects the home:
+// at offset 10 both files hold exactly the shifted ports, the values are
+// known at plan time, a second plan is empty, and destroy restores both.
+func TestSSHInstancePortsCarbonURLs(t *testing.T) {
+	srv, key, login, home := sshCarbonURLsHost(t, "2.6.0")
+	jndi, apiManager := filepath.Join(home, apim.JNDIProperties), filepath.Join(home, apim.APIManagerXML)
+	shippedJNDI, shippedAPIManager := readFile(t, jndi), readFile(t, apiManager)
+	config := sshInstanceAt(t, srv, key, login, home, 10)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{
@@ -439,15 +452,8 @@ resource "apim_instance_ports" "test" {
 // the refresh of the second apply) has nothing to put back, too. Both
 // would fail on the file if they opened it.
 func TestSSHInstancePortsCarbonURLsNothingToKeep(t *testing.T) {
+	srv, key, login, home := sshCarbonURLsHost(t, "2.1.0")
 	users := sshtest.EnsureUsers(t)
-	login := users.Login
-	key := sshtest.NewKey(t)
-	srv := sshtest.Start(t, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}})
-	home := filepath.Join(sshtest.TempDir(t), "wso2am-2.1.0")
-	if err := os.CopyFS(home, os.DirFS(newCarbonURLsHome(t, "2.1.0"))); err != nil {
-		t.Fatal(err)
-	}
-	chownTree(t, home, login.UID, login.GID, 0o644)
 	jndi, apiManager := filepath.Join(home, apim.JNDIProperties), filepath.Join(home, apim.APIManagerXML)
 	if err := os.Chown(apiManager, users.Owner.UID, users.Owner.GID); err != nil {
 		t.Fatal(err)
@@ -470,21 +476,7 @@ func TestSSHInstancePortsCarbonURLsNothingToKeep(t *testing.T) {
 		}
 		return nil
 	}
-	config := providerSSH(
-		hclAttr("user", login.Name),
-		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
-		hclAttr("known_hosts_file", sshtest.WriteFile(t, "known_hosts", srv.KnownHostsLine()+"\n")),
-		hclAttr("agent", false),
-	) + fmt.Sprintf(`
-resource "apim_instance_ports" "test" {
-  apim_home = %q
-  offset    = 10
-  ssh = {
-    host = %q
-    port = %d
-  }
-}
-`, home, srv.Host(), srv.Port())
+	config := sshInstanceAt(t, srv, key, login, home, 10)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{{

@@ -283,21 +283,7 @@ func TestSSHInstancePortsTOML(t *testing.T) {
 	toml := filepath.Join(home, apim.DeploymentTOML)
 	carbon := filepath.Join(home, apim.CarbonXML)
 	shipped, shippedCarbon := readFile(t, toml), readFile(t, carbon)
-	config := providerSSH(
-		hclAttr("user", login.Name),
-		hclAttr("private_key_path", sshtest.WriteFile(t, "id_ed25519", key.PEM(t))),
-		hclAttr("known_hosts_file", sshtest.WriteFile(t, "known_hosts", srv.KnownHostsLine()+"\n")),
-		hclAttr("agent", false),
-	) + fmt.Sprintf(`
-resource "apim_instance_ports" "test" {
-  apim_home = %q
-  offset    = 3
-  ssh = {
-    host = %q
-    port = %d
-  }
-}
-`, home, srv.Host(), srv.Port())
+	config := sshInstanceAt(t, srv, key, login, home, 3)
 	v, _ := apim.ParseVersion(d.version)
 	h := apim.Home{Generation: apim.Deployment3, Version: v, Distribution: d.distribution}
 	resource.UnitTest(t, resource.TestCase{
