@@ -40,9 +40,8 @@ func (r *instancePortsResource) planCarbonURLs(ctx context.Context, plan *instan
 // and sets plan's values to what the files hold after. A value the plan
 // knows to be null (the file is missing, or holds no URL on the instance
 // to keep in step, as 2.1.0's api-manager.xml) leaves its file alone, not
-// even opened for an edit: apply may end only as planned, and a session
-// on the host, which a read already told has nothing to change, costs it
-// a dozen programs.
+// even opened for an edit: apply may end only as planned, and an edit
+// session that changes nothing still costs the host eleven programs.
 func applyCarbonURLs(ctx context.Context, t target.Target, home string, h apim.Home, plan, state *instancePortsModel, private privateState, ports map[string]int64) diag.Diagnostics {
 	nothingJMS, nothingWS := plan.JMSBrokerURLs.IsNull(), plan.GatewayWSEndpoint.IsNull()
 	plan.JMSBrokerURLs, plan.GatewayWSEndpoint = types.MapNull(types.StringType), types.StringNull()

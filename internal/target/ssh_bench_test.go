@@ -26,20 +26,21 @@ func BenchmarkSSHHostCPU(b *testing.B) {
 	users := sshtest.EnsureUsers(b)
 	key := sshtest.NewKey(b)
 	srv := sshtest.Start(b, sshtest.Options{AuthorizedKeys: []string{key.AuthorizedKey()}})
-	home := filepath.Join(sshtest.OwnedTempDir(b, users.Login), "a", "b", "c", "wso2am-2.1.0")
+	root := sshtest.OwnedTempDir(b, users.Login)
+	home := filepath.Join(root, "a", "b", "c", "wso2am-2.1.0")
 	conf := filepath.Join(home, "repository", "conf")
 	if err := os.MkdirAll(filepath.Join(conf, "axis2"), 0o755); err != nil {
 		b.Fatal(err)
 	}
 	carbon := filepath.Join(conf, "carbon.xml")
 	files := []string{carbon, filepath.Join(conf, "api-manager.xml"), filepath.Join(conf, "jndi.properties"),
-		filepath.Join(conf, "axis2", "axis2.xml"), filepath.Join(home, "repository", "conf", "missing.toml")}
+		filepath.Join(conf, "axis2", "axis2.xml"), filepath.Join(conf, "missing.toml")}
 	for _, f := range files[:4] {
 		if err := os.WriteFile(f, []byte("<Offset>0</Offset>\n"+strings.Repeat("<!-- x -->\n", 2400)), 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if err := filepath.Walk(filepath.Dir(filepath.Dir(filepath.Dir(home))), func(p string, _ os.FileInfo, err error) error {
+	if err := filepath.Walk(root, func(p string, _ os.FileInfo, err error) error {
 		if err != nil {
 			return err
 		}
