@@ -35,7 +35,18 @@ func BenchmarkSSHHostCPU(b *testing.B) {
 	carbon := filepath.Join(conf, "carbon.xml")
 	files := []string{carbon, filepath.Join(conf, "api-manager.xml"), filepath.Join(conf, "jndi.properties"),
 		filepath.Join(conf, "axis2", "axis2.xml"), filepath.Join(conf, "missing.toml")}
-	for _, f := range files[:4] {
+	// A home's nine files as the provider reads them to tell what it is
+	// (provider.detectHome), three of which a 2.1.0 home lacks.
+	workflow := filepath.Join(home, "repository/deployment/server/synapse-configs/default/proxy-services/WorkflowCallbackService.xml")
+	version := filepath.Join(home, "bin", "version.txt")
+	nine := append([]string{filepath.Join(conf, "deployment.toml"), filepath.Join(home, "updates", "product.txt"), version,
+		filepath.Join(conf, "deployment.toml.backup"), workflow}, files[:4]...)
+	for _, d := range []string{filepath.Dir(workflow), filepath.Dir(version)} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, f := range append(files[:4], workflow, version) {
 		if err := os.WriteFile(f, []byte("<Offset>0</Offset>\n"+strings.Repeat("<!-- x -->\n", 2400)), 0o644); err != nil {
 			b.Fatal(err)
 		}
@@ -67,6 +78,10 @@ func BenchmarkSSHHostCPU(b *testing.B) {
 		{"read five files, one missing", func(t target.Target) error {
 			_, errs := t.ReadFiles(ctx, files)
 			return errs[0]
+		}},
+		{"read a home's nine files, three missing", func(t target.Target) error {
+			_, errs := t.ReadFiles(ctx, nine)
+			return errs[2]
 		}},
 		{"edit, nothing to change", func(t target.Target) error { _, err := t.EditFile(ctx, carbon, same); return err }},
 		{"edit that writes", func(t target.Target) error { _, err := t.EditFile(ctx, carbon, flip); return err }},

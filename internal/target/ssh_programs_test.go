@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -81,4 +82,61 @@ func TestShScriptPrograms(t *testing.T) {
 			t.Logf("%d programs: %s", len(programs), strings.Join(programs, " "))
 		})
 	}
+}
+
+// TestShReadHomePrograms holds the programs of the read the provider makes
+// most: the nine files that tell what a home is (detectHome), here of a
+// 2.x home nine directories below a temporary directory, which lacks three
+// of them, sent in the client's order (inDirectoryOrder). The five files of
+// repository/conf are checked with one stat after one walk to it, which
+// also says why the two it lacks are not there: at most 25 programs (32
+// when each file was walked on its own).
+func TestShReadHomePrograms(t *testing.T) {
+	log := programSpy(t)
+	root, _ := deepFile(t, 9, "")
+	home := filepath.Join(root, "d1/d2/d3/d4/d5/d6/d7/d8/d9")
+	has := []string{
+		"bin/version.txt", "repository/conf/carbon.xml", "repository/conf/jndi.properties",
+		"repository/conf/api-manager.xml", "repository/conf/axis2/axis2.xml",
+		"repository/deployment/server/synapse-configs/default/proxy-services/WorkflowCallbackService.xml",
+	}
+	for _, rel := range has {
+		p := filepath.Join(home, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(rel), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var paths []string
+	for _, rel := range append([]string{"repository/conf/deployment.toml", "updates/product.txt", "repository/conf/deployment.toml.backup"}, has...) {
+		paths = append(paths, filepath.Join(home, rel))
+	}
+	paths = inClientOrder(paths)
+	all := runShLocallyAll(t, nil, append([]string{strconv.Itoa(len(paths))}, paths...))
+	for i, p := range paths {
+		rel := strings.TrimPrefix(p, home+"/")
+		want := ""
+		for _, h := range has {
+			if h == rel {
+				want = rel
+			}
+		}
+		switch o := all[i]; {
+		case want != "" && (o.code != "" || string(o.content) != want):
+			t.Errorf("%s: code %q content %q; want %q", rel, o.code, o.content, want)
+		case want == "" && o.code != "ENOENT":
+			t.Errorf("%s: code %q; want ENOENT", rel, o.code)
+		}
+	}
+	ran, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	programs := strings.Fields(string(ran))
+	if len(programs) > 25 {
+		t.Errorf("the read of a home's nine files ran %d programs %q; want at most 25", len(programs), programs)
+	}
+	t.Logf("%d programs: %s", len(programs), strings.Join(programs, " "))
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // maxEncoded bounds the base64 line of one file's content: MaxFileSize+1
@@ -20,7 +22,8 @@ func (t *sshTarget) ReadFile(ctx context.Context, p string) ([]byte, error) {
 }
 
 // ReadFiles returns the content of each regular file of paths through
-// shReadScript, all in one session, as root with Sudo and as the login
+// shReadScript, all in one session and the paths of each directory
+// together (inDirectoryOrder), as root with Sudo and as the login
 // user without: each path is resolved under the rule of trust.go either
 // way, since a login user other than the home's owner (root, a deploy
 // account) is more privileged than the owner too, and reading is where an
@@ -38,6 +41,7 @@ func (t *sshTarget) ReadFiles(ctx context.Context, paths []string) ([][]byte, []
 	if len(sent) == 0 {
 		return docs, errs
 	}
+	inDirectoryOrder(paths, sent)
 	names := make([]string, len(sent))
 	for j, i := range sent {
 		names[j] = paths[i]
@@ -53,6 +57,21 @@ func (t *sshTarget) ReadFiles(ctx context.Context, paths []string) ([][]byte, []
 	}
 	return docs, errs
 }
+
+// inDirectoryOrder orders the indexes at of paths so that the paths of
+// one directory come one after the other, in their order otherwise: the
+// read script walks to such a directory once and checks all its files
+// with one stat, where each file alone costs two (a home's nine files are
+// in five directories, five of them in repository/conf). The directory is
+// the text before the last "/", as the script takes it.
+func inDirectoryOrder(paths []string, at []int) {
+	slices.SortStableFunc(at, func(a, b int) int {
+		return strings.Compare(dirText(paths[a]), dirText(paths[b]))
+	})
+}
+
+// dirText is p up to its last "/".
+func dirText(p string) string { return p[:strings.LastIndexByte(p, '/')+1] }
 
 // forPath is the failure of a session that read several files, as the
 // failure of one of them: naming that file.

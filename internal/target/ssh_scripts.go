@@ -124,7 +124,9 @@ fail() { report "$@"; }
 // controls a directory of the path changed it after the batch; that
 // account is recorded from the batch, so the final check holds it to the
 // file at the end as a single-step walk would; the check of "." catches
-// the walk ending up anywhere but where the batch said.
+// the walk ending up anywhere but where the batch said. settle is the
+// verdict on the entry the walk ended at, from the variables of its last
+// step.
 // ".." enters the real parent and records the directory left as an entry
 // of it, as walkLocal does; a controller seen again names its latest entry
 // (the one nearest to where the path ended, where a link was pointed).
@@ -259,6 +261,9 @@ walkon() {
 		break
 	done
 	[ -z "$wantdir" ] || fail ENOTDIR "$e" "$et"
+	settle
+}
+settle() {
 	ctl
 	addu "$eu"
 	i=0
@@ -339,6 +344,22 @@ var shSweep = `sweep() {
 // been said yet, and every path is walked whole, so that each gets the
 // failure its own walk finds. A single path is walked whole at once: a
 // shared walk would cost it one stat and one subshell more.
+//
+// Paths that follow each other with the same directory (the text before
+// the last "/"; ReadFiles sends them so, inDirectoryOrder) are a group:
+// the directory is walked once, and one stat of "." and the group's names
+// gives each name what the last step of its own walk would: the
+// directory's owner, group and mode, the entry's owner, type, size and
+// dev:ino for a regular file, which then gets its verdict (settle) and is
+// read without a walk of its own; stat's message for a name it could not
+// describe, which says why (nofile, as in the last step). Descriptions
+// start with "+", which tells them from the messages, in the order of the
+// names either way. A name that is not a regular file (a link, which is
+// then followed), or one stat said nothing of, goes on with its own walk
+// from the directory. When the directory's walk fails, or stat's "." is
+// not the directory the walk entered, each path of the group gets its own
+// walk, as above. A home's nine files are in five directories, five of
+// them in repository/conf.
 var shReadScript = withLimits(shPrelude + shTrustWalk + `IFS= read -r k || fail EINPUT
 case $k in ''|*[!0-9]*) fail EINPUT;; esac
 n=0
@@ -359,22 +380,105 @@ while [ "$n" -lt "$k" ]; do
 	done
 done
 exec 5>&1
-readone() {
-	(
-	if [ -n "$2" ]; then rest=$2; walkon; else walk "$1"; fi
+readit() {
 	[ -r "./$b" ] || fail ENOREAD "$e"
 	printf 'R\n'
 	rc=$({ { dd if="./$b" iflag=nofollow,nonblock,count_bytes count=MAXSIZE1 bs=65536 status=none; echo $? >&4; } | base64 -w 0 >&5; } 4>&1)
 	printf '\nS %s\n' "$rc"
+}
+readone() {
+	(
+	if [ -n "$2" ]; then rest=$2; walkon; else walk "$1"; fi
+	readit
 	)
 	printf 'E\n'
 }
-readall() {
-	n=0
-	while [ "$n" -lt "$k" ]; do
-		n=$((n + 1))
-		eval "p=\$p_$n"
+readgroup() {
+	(
+	fail() { exit 4; }
+	wantdir=1
+	eval "p=\$p_$2"
+	if [ -n "$1" ]; then
+		rest=
+		[ "${p%/*}" = "$pre" ] || rest=${p%/*} rest=${rest#"$pre"/}
+		walkon
+	else
+		walk "${p%/*}/"
+	fi
+	wantdir=
+	set -- "$2" "$3" .
+	i=$1
+	while [ "$i" -le "$2" ]; do
+		eval "p=\$p_$i"
+		set -- "$@" "./${p##*/}"
+		i=$((i + 1))
+	done
+	o=$({ o=$(stat -c '+%u %g %f %s %d:%i %n' -- "$@" 2>&3); printf '%s' "$o"; } 3>&1)$nl
+	sl= se=
+	while [ -n "$o" ]; do
+		l=${o%%"$nl"*} o=${o#*"$nl"}
+		case $l in +*) sl=$sl${l#+}$nl;; ?*) se=$se$l$nl;; esac
+	done
+	l=${sl%%"$nl"*} sl=${sl#*"$nl"}
+	[ "${l#* * * * * }" = . ] || exit 4
+	i=$1 j=$2
+	set -- $l
+	[ -z "$bd" ] || [ "$5" = "$bd" ] || exit 4
+	du=$1 dg=$2 dm=$((0x$3 & 4095)) D=$5 bd=
+	fail() { report "$@"; }
+	while [ "$i" -le "$j" ]; do
+		eval "p=\$p_$i"
+		c=${p##*/} l=${sl%%"$nl"*} i=$((i + 1))
+		if [ "${l#* * * * * }" = "./$c" ]; then
+			sl=${sl#*"$nl"}
+			set -- $l
+			if [ $((0x$3 & 61440)) -eq 32768 ]; then
+				(eu=$1 et=32768 fs=$4 fi=$5 e=${PWD%/}/$c; settle; readit)
+				printf 'E\n'
+				continue
+			fi
+		elif [ -n "$se" ]; then
+			(nofile "${PWD%/}/$c" "${se%%"$nl"*}")
+			se=${se#*"$nl"}
+			printf 'E\n'
+			continue
+		fi
+		readone "$p" "$c"
+	done
+	)
+	case $? in
+	0) return 0;;
+	4) ;;
+	*) exit 3;;
+	esac
+	i=$2
+	while [ "$i" -le "$3" ]; do
+		eval "p=\$p_$i"
 		readone "$p" "${1:+${p#"$pre"/}}"
+		i=$((i + 1))
+	done
+}
+readall() {
+	n=1
+	while [ "$n" -le "$k" ]; do
+		eval "p=\$p_$n"
+		m=$n
+		case ${p##*/} in
+		''|.|..) ;;
+		*)
+			while [ "$m" -lt "$k" ]; do
+				eval "q=\$p_$((m + 1))"
+				case ${q##*/} in ''|.|..) break;; esac
+				[ "${q%/*}" = "${p%/*}" ] || break
+				m=$((m + 1))
+			done;;
+		esac
+		if [ "$m" -gt "$n" ]; then
+			readgroup "$1" "$n" "$m"
+		else
+			readone "$p" "${1:+${p#"$pre"/}}"
+		fi
+		n=$((m + 1))
 	done
 }
 if [ -n "$pre" ]; then

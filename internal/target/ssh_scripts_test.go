@@ -169,6 +169,9 @@ func makeTrustTree(t *testing.T, users sshtest.Users) trustTree {
 		{"lhome/there", 'l', "../home/conf/back", login.UID, login.GID, 0},
 		{"home/conf/back", 'l', "../../lhome/out", owner.UID, owner.GID, 0},
 		{"lhome/out", 'l', "../rootdir/file", login.UID, login.GID, 0},
+		// The login user's link to the owner's directory, whose files
+		// are read through it below, several at once.
+		{"lhome/toconf", 'l', "../home/conf", login.UID, login.GID, 0},
 		{"group", 'd', "", 0, owner.GID, 0o775},
 		{"group/file", 'f', "", 0, 0, 0o644},
 		{"group/tovictim", 'l', "../secret/victim", 0, 0, 0},
@@ -230,6 +233,10 @@ func makeTrustTree(t *testing.T, users sshtest.Users) trustTree {
 		root+"/rootdir/file/",
 		root+"/rootdir/file/x",
 		root+"/rootdir/missing",
+		root+"/lhome/toconf/carbon.xml",
+		root+"/lhome/toconf/rootfile",
+		root+"/lhome/toconf/missing",
+		root+"/lhome/toconf/toown",
 		root+"/missing/file",
 		root+"/home/conf/",
 		root+"/home/conf/..",
@@ -502,25 +509,45 @@ func TestTempSweepAgreesWithGo(t *testing.T) {
 
 // TestTrustRuleAgreesInOneRead reads every path of the trust tree in one
 // run of the read script, as the provider reads the files of one
-// operation: the walk shared by the paths' common directory and each
-// path's walk from there must give every path the verdict its own walk
-// gives, whatever the others are (TestTrustRuleAgreesWithShell checks that
-// against the Go walk).
+// operation: the walk shared by the paths' common directory, each
+// directory's walk with the one stat of its files, and each path's walk
+// from there must give every path the verdict its own walk gives, whatever
+// the others are (TestTrustRuleAgreesWithShell checks that against the Go
+// walk). The paths are sent in the tree's order and in the client's
+// (inDirectoryOrder, where every directory's paths are together), with "/"
+// among them (no directory is shared) and without it (the tree's root is).
 func TestTrustRuleAgreesInOneRead(t *testing.T) {
 	users := sshtest.EnsureUsers(t)
 	tree := makeTrustTree(t, users)
+	underRoot := slices.DeleteFunc(slices.Clone(tree.paths), func(p string) bool { return p == "/" })
 	for _, as := range []*sshtest.User{nil, &users.Login} {
-		args := append([]string{strconv.Itoa(len(tree.paths))}, tree.paths...)
-		all := runShLocallyAll(t, as, args)
-		if len(all) != len(tree.paths) {
-			t.Fatalf("%d outcomes for %d paths", len(all), len(tree.paths))
-		}
-		for i, p := range tree.paths {
-			if one := runShLocally(t, as, shReadScript, []string{"1", p}, nil); !sameOutcome(one, all[i]) {
-				t.Errorf("%q: alone %+v, among the others %+v", strings.TrimPrefix(p, tree.root), one, all[i])
+		for _, paths := range [][]string{tree.paths, inClientOrder(tree.paths), inClientOrder(underRoot)} {
+			args := append([]string{strconv.Itoa(len(paths))}, paths...)
+			all := runShLocallyAll(t, as, args)
+			if len(all) != len(paths) {
+				t.Fatalf("%d outcomes for %d paths", len(all), len(paths))
+			}
+			for i, p := range paths {
+				if one := runShLocally(t, as, shReadScript, []string{"1", p}, nil); !sameOutcome(one, all[i]) {
+					t.Errorf("%q: alone %+v, among the others %+v", strings.TrimPrefix(p, tree.root), one, all[i])
+				}
 			}
 		}
 	}
+}
+
+// inClientOrder is paths as ReadFiles sends them (inDirectoryOrder).
+func inClientOrder(paths []string) []string {
+	at := make([]int, len(paths))
+	for i := range at {
+		at[i] = i
+	}
+	inDirectoryOrder(paths, at)
+	ordered := make([]string, len(paths))
+	for j, i := range at {
+		ordered[j] = paths[i]
+	}
+	return ordered
 }
 
 func sameOutcome(a, b shOutcome) bool {

@@ -86,7 +86,8 @@ func TestShTrustWalkBatchesDirectories(t *testing.T) {
 // somewhere) makes the walk enter directories the batch did not see; the
 // next single step finds that "." is not the directory the batch said, and
 // the script fails MOVED (the shared walk of the read script, then the
-// file's own), which the client reports as ErrReplaced, without reading
+// file's own; with two files of one directory, that directory's walk and
+// then each file's), which the client reports as ErrReplaced, without reading
 // anything.
 func TestShTrustWalkBatchMoved(t *testing.T) {
 	root, file := deepFile(t, 6, "<Offset>0</Offset>")
@@ -101,5 +102,17 @@ func TestShTrustWalkBatchMoved(t *testing.T) {
 	err := (&sshTarget{}).scriptErr("read", file, o.code, o.fields, "")
 	if !errors.Is(err, ErrReplaced) || !strings.Contains(err.Error(), "was replaced while the path was being checked") {
 		t.Errorf("MOVED reported as %v; want ErrReplaced saying a directory was replaced", err)
+	}
+	// Two files of the directory, read at once (one walk to it, one stat
+	// of both): each is refused the same way.
+	other := filepath.Join(filepath.Dir(file), "other.xml")
+	if err := os.WriteFile(other, []byte("<Offset>0</Offset>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range runShLocallyAll(t, nil, []string{"2", file, other}) {
+		if o.code != "MOVED" || o.content != nil {
+			t.Errorf("file %d of 2 read at once with %s replaced during the walk: code %q fields %q content %q; want MOVED and nothing read",
+				i+1, moved, o.code, o.fields, o.content)
+		}
 	}
 }
