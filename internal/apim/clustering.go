@@ -57,16 +57,22 @@ func HazelcastMember(h Home, configDoc, axis2 []byte) (port int64, on bool, err 
 }
 
 func tomlHazelcastMember(doc []byte) (port int64, on bool, err error) {
-	parsed, err := tomledit.Parse(doc)
+	f, err := ParseDeploymentFile(doc)
 	if err != nil {
 		return 0, false, err
 	}
-	if _, err := parsed.Find(membershipSchemeKey); errors.Is(err, tomledit.ErrNotFound) {
+	return f.HazelcastMember()
+}
+
+// HazelcastMember is HazelcastMember for the 3.x/4.x home whose
+// deployment.toml f is.
+func (f DeploymentFile) HazelcastMember() (port int64, on bool, err error) {
+	if _, err := f.doc.Find(membershipSchemeKey); errors.Is(err, tomledit.ErrNotFound) {
 		return 0, false, nil
 	} else if err != nil {
 		return 0, false, err
 	}
-	v, err := parsed.Find(localMemberPortKey)
+	v, err := f.doc.Find(localMemberPortKey)
 	if errors.Is(err, tomledit.ErrNotFound) {
 		return HazelcastMemberPort, true, nil
 	}

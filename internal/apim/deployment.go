@@ -2,8 +2,6 @@ package apim
 
 import (
 	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/portoffset/terraform-provider-apim/internal/tomledit"
 )
@@ -67,47 +65,21 @@ func RestoreTOMLOffset(doc []byte, orig tomledit.Original) ([]byte, error) {
 }
 
 // ServerRole returns [server] server_role of deployment.toml, "" when it is
-// unset or not a string, for DetectHome.
+// unset or not a string (or the document does not parse), for DetectHome.
 func ServerRole(doc []byte) string {
-	v, err := tomledit.Find(doc, serverRoleKey)
-	if err != nil || v.Type != tomledit.String {
+	f, err := ParseDeploymentFile(doc)
+	if err != nil {
 		return ""
 	}
-	return v.Text
+	return f.ServerRole()
 }
 
 // PortBases returns the bases deployment.toml sets for the ports that have
-// a BaseKey, by port name; a port whose key is absent is not in the map
-// (its shipped base applies). The runtime adds the offset to the base the
-// file sets, so [transport.https.properties] port = 9543 with offset 3
-// listens on 9546. A base that is not a whole number from 1 to MaxPort is
-// an error naming the key: the provider cannot tell where that port is.
+// a BaseKey (DeploymentFile.PortBases), or why doc does not parse.
 func PortBases(doc []byte) (map[string]int64, error) {
-	parsed, err := tomledit.Parse(doc)
+	f, err := ParseDeploymentFile(doc)
 	if err != nil {
 		return nil, err
 	}
-	bases := map[string]int64{}
-	for _, p := range Ports {
-		if p.BaseKey == "" {
-			continue
-		}
-		i := strings.LastIndexByte(p.BaseKey, '.')
-		v, err := parsed.Find(tomledit.NewKey(p.BaseKey[:i], p.BaseKey[i+1:]))
-		if errors.Is(err, tomledit.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		n, err := v.WholeNumber(MaxPort)
-		if err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			return nil, &ValueError{fmt.Sprintf("%s is 0, not a port: the provider cannot tell where %s listens", p.BaseKey, p.Name)}
-		}
-		bases[p.Name] = n
-	}
-	return bases, nil
+	return f.PortBases()
 }

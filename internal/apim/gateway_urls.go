@@ -79,15 +79,16 @@ func pointsAtInstance(v tomledit.Value) bool {
 // runtime fills in (${...}), a value that is not a URL, another host. Only
 // a document that does not parse is an error.
 func managedGatewayURLs(doc []byte, ports map[string]int64) ([]gatewayURL, error) {
+	parsed, err := tomledit.Parse(doc)
+	if err != nil {
+		return nil, err
+	}
 	var managed []gatewayURL
 	for _, gk := range gatewayURLKeys {
 		if _, opens := ports[gk.port]; !opens {
 			continue
 		}
-		vals, err := tomledit.FindAll(doc, tomledit.Key{Table: gatewayEnvironment, Name: gk.name})
-		if errors.Is(err, fileformat.ErrMalformed) {
-			return nil, err
-		}
+		vals, _ := parsed.FindAll(tomledit.Key{Table: gatewayEnvironment, Name: gk.name})
 		for _, v := range vals {
 			if pointsAtInstance(v) {
 				k := tomledit.Key{Table: gatewayEnvironment, Name: gk.name, Entry: v.Entry}

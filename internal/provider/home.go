@@ -80,23 +80,33 @@ func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, err
 		}
 	}
 	f := apim.HomeFiles{HasDeploymentTOML: docs[0] != nil, ProductTxt: docs[1], VersionTxt: docs[2], CarbonXML: docs[3], HasDeploymentBackup: hasBackup}
+	// deployment.toml is parsed once for the three things read of it; one
+	// that does not parse has no role, and its error is PortBases'.
+	var deployment apim.DeploymentFile
+	var deploymentErr error
 	if f.HasDeploymentTOML {
-		f.ServerRole = apim.ServerRole(docs[0])
+		if deployment, deploymentErr = apim.ParseDeploymentFile(docs[0]); deploymentErr == nil {
+			f.ServerRole = deployment.ServerRole()
+		}
 	}
 	h := apim.DetectHome(f)
 	r := homeRead{home: h, configFile: filePath(dir, h.Generation.ConfigFile()), workflowDoc: workflowDoc, workflowErr: workflowErr, read: true}
 	r.jndi, r.apiManager = jndi, apiManager
+	var member int64
+	var on bool
 	if h.Generation != apim.Deployment3 {
 		r.configDoc = docs[3]
+		member, on, err = apim.HazelcastMember(h, r.configDoc, axis2Doc)
 	} else {
 		r.configDoc = docs[0]
-		bases, err := apim.PortBases(r.configDoc)
-		if err != nil {
+		if deploymentErr != nil {
+			return homeRead{configFile: r.configFile}, deploymentErr
+		}
+		if r.bases, err = deployment.PortBases(); err != nil {
 			return homeRead{configFile: r.configFile}, err
 		}
-		r.bases = bases
+		member, on, err = deployment.HazelcastMember()
 	}
-	member, on, err := apim.HazelcastMember(h, r.configDoc, axis2Doc)
 	if err != nil {
 		clusteringFile := filePath(dir, apim.Axis2XML)
 		if h.Generation == apim.Deployment3 {

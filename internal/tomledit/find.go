@@ -34,6 +34,11 @@ func FindAll(doc []byte, k Key) ([]Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.findAll(k)
+}
+
+// findAll is FindAll on a parsed document.
+func (d *document) findAll(k Key) ([]Value, error) {
 	found, err := d.lookup(k)
 	if err != nil {
 		return nil, err
@@ -61,6 +66,9 @@ func Parse(doc []byte) (*Document, error) {
 
 // Find is Find on the parsed document.
 func (d *Document) Find(k Key) (Value, error) { return d.d.find(k) }
+
+// FindAll is FindAll on the parsed document.
+func (d *Document) FindAll(k Key) ([]Value, error) { return d.d.findAll(k) }
 
 // find is Find on a parsed document.
 func (d *document) find(k Key) (Value, error) {
