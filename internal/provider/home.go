@@ -80,8 +80,10 @@ func detectHome(ctx context.Context, t target.Target, dir string) (homeRead, err
 		}
 	}
 	f := apim.HomeFiles{HasDeploymentTOML: docs[0] != nil, ProductTxt: docs[1], VersionTxt: docs[2], CarbonXML: docs[3], HasDeploymentBackup: hasBackup}
-	// deployment.toml is parsed once for the three things read of it; one
-	// that does not parse has no role, and its error is PortBases'.
+	// deployment.toml is parsed once for the three things read of it
+	// (apim.DeploymentFile); one that does not parse gives no server role
+	// to detection, and its error is returned once the home is known to be
+	// 3.x or later, with the file named.
 	var deployment apim.DeploymentFile
 	var deploymentErr error
 	if f.HasDeploymentTOML {
