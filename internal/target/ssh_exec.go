@@ -152,7 +152,7 @@ func (r *scriptRun) next() (scriptMsg, error) {
 		return scriptMsg{}, err
 	}
 	kind, arg, _ := strings.Cut(line, " ")
-	if len(kind) != 1 || !strings.Contains("RWDFSE", kind) {
+	if len(kind) != 1 || !strings.Contains("RWDFSEC", kind) {
 		return scriptMsg{}, fmt.Errorf("unexpected output from the script on the host: %q", shown(line))
 	}
 	m := scriptMsg{kind: kind[0], arg: arg}
@@ -193,11 +193,14 @@ func readLine(br *bufio.Reader, limit int) (string, error) {
 	for {
 		chunk, err := br.ReadSlice('\n')
 		line = append(line, chunk...)
+		if err == nil {
+			line = line[:len(line)-1]
+		}
 		if len(line) > limit {
 			return "", fmt.Errorf("a line of more than %d bytes from the host", limit)
 		}
 		if err == nil {
-			return string(line[:len(line)-1]), nil
+			return string(line), nil
 		}
 		if !errors.Is(err, bufio.ErrBufferFull) {
 			return "", err

@@ -10,10 +10,6 @@ import (
 	"strings"
 )
 
-// maxEncoded bounds the base64 line of one file's content: MaxFileSize+1
-// bytes, encoded.
-var maxEncoded = base64.StdEncoding.EncodedLen(MaxFileSize + 1)
-
 // ReadFile returns the content of the regular file at p through
 // shReadScript (ReadFiles with one path).
 func (t *sshTarget) ReadFile(ctx context.Context, p string) ([]byte, error) {
@@ -87,9 +83,8 @@ func forPath(err error, p string) error {
 
 // scriptReadAll runs shReadScript for names and puts each file's content or
 // failure at its index (at[j] for names[j]) in docs and errs, marking it
-// done. The error is
-// for the session: one that could not run, broke, or said something the
-// client does not understand.
+// done. The error is for the session: one that could not run, broke, or
+// said something the client does not understand.
 func (t *sshTarget) scriptReadAll(c *sshConn, names []string, docs [][]byte, errs []error, at []int, done []bool) error {
 	r, err := t.startScript(c, shReadScript, append([]string{strconv.Itoa(len(names))}, names...)...)
 	if err != nil {
@@ -99,20 +94,40 @@ func (t *sshTarget) scriptReadAll(c *sshConn, names []string, docs [][]byte, err
 	// travel back with the content.
 	r.closeInput()
 	defer r.end() //nolint:errcheck // a no-op once ended below
+	// counts[j] is how many bytes of the content are names[j]'s; a file
+	// is done once its outcome is known, and one that was read when the
+	// content has arrived.
+	counts := make([]int, len(names))
+	total := 0
 	for j, p := range names {
 		m, err := r.next()
-		if err != nil || (m.kind != 'R' && m.kind != 'F') {
+		if err != nil || (m.kind != 'S' && m.kind != 'F') {
 			return r.failure("read", p, m, err)
 		}
 		if m.kind == 'F' {
 			errs[at[j]] = t.scriptErr("read", p, m.arg, m.fields, r.stderr.String())
-		} else if docs[at[j]], errs[at[j]], err = t.readContent(r, p); err != nil {
+		} else if counts[j], errs[at[j]], err = t.readStatus(r, p, m.arg); err != nil {
 			return err
 		}
+		done[at[j]] = errs[at[j]] != nil
+		total += counts[j]
 		if m, err = r.next(); err != nil || m.kind != 'E' {
 			return r.failure("read", p, m, err)
 		}
-		done[at[j]] = true
+	}
+	m, err := r.next()
+	if err != nil || m.kind != 'C' {
+		return r.failure("read", names[0], m, err)
+	}
+	content, err := r.encodedLine(total)
+	if err != nil {
+		return err
+	}
+	for j := range names {
+		if !done[at[j]] {
+			docs[at[j]], done[at[j]] = content[:counts[j]:counts[j]], true
+		}
+		content = content[counts[j]:]
 	}
 	if err := r.end(); err != nil {
 		return err
@@ -124,29 +139,40 @@ func (t *sshTarget) scriptReadAll(c *sshConn, names []string, docs [][]byte, err
 	return nil
 }
 
-// readContent reads what follows "R": the base64 line of the content and
-// "S" with dd's exit status. fileErr is this file's failure; err the
-// session's.
-func (t *sshTarget) readContent(r *scriptRun, p string) (data []byte, fileErr, err error) {
-	line, err := readLine(r.out, maxEncoded)
-	if err != nil {
-		return nil, nil, err
-	}
-	data, err = base64.StdEncoding.DecodeString(line)
-	if err != nil {
-		return nil, nil, fmt.Errorf("unexpected output from the script on the host: the content of %s is not base64: %w", shown(p), err)
-	}
-	m, err := r.next()
-	if err != nil || m.kind != 'S' {
-		return nil, nil, r.failure("read", p, m, err)
+// readStatus takes "S"'s arg, dd's exit status and the count of bytes it
+// put into the content ("-" when it said none), for the file p. fileErr is
+// this file's failure; err the session's.
+func (t *sshTarget) readStatus(r *scriptRun, p, arg string) (count int, fileErr, err error) {
+	rc, n, _ := strings.Cut(arg, " ")
+	count, err = strconv.Atoi(n)
+	switch {
+	case rc == "0" && (err != nil || count < 0 || count > MaxFileSize+1):
+		return 0, nil, fmt.Errorf("unexpected output from the script on the host: dd read %s, but said it copied %q bytes", shown(p), shown(n))
+	case rc != "0" && n == "-":
+		count = 0
+	case rc != "0" && (err != nil || count < 0 || count > MaxFileSize+1):
+		return 0, nil, fmt.Errorf("unexpected output from the script on the host: dd failed on %s and said it copied %q bytes", shown(p), shown(n))
 	}
 	switch {
-	case m.arg != "0":
-		return nil, &sshError{op: "read", path: p, target: t.String(), detail: fmt.Sprintf(
-			"reading the file failed (dd exit status %s%s)", shown(m.arg), stderrPart(r.stderr.String()))}, nil
-	case len(data) > MaxFileSize:
-		return nil, &sshError{op: "read", path: p, target: t.String(), kind: ErrTooLarge, detail: fmt.Sprintf(
+	case rc != "0":
+		return count, &sshError{op: "read", path: p, target: t.String(), detail: fmt.Sprintf(
+			"reading the file failed (dd exit status %s%s)", shown(rc), stderrPart(r.stderr.String()))}, nil
+	case count > MaxFileSize:
+		return count, &sshError{op: "read", path: p, target: t.String(), kind: ErrTooLarge, detail: fmt.Sprintf(
 			"it grew past %d bytes (16 MiB) while it was read, and a configuration file is never that large", MaxFileSize)}, nil
 	}
-	return data, nil, nil
+	return count, nil, nil
+}
+
+// encodedLine reads the line of "C": the base64 of exactly n bytes.
+func (r *scriptRun) encodedLine(n int) ([]byte, error) {
+	line, err := readLine(r.out, base64.StdEncoding.EncodedLen(n))
+	if err != nil {
+		return nil, err
+	}
+	data, err := base64.StdEncoding.DecodeString(line)
+	if err != nil || len(data) != n {
+		return nil, fmt.Errorf("unexpected output from the script on the host: the files' content is not the base64 of the %d bytes dd copied", n)
+	}
+	return data, nil
 }

@@ -29,7 +29,7 @@ import (
 type shOutcome struct {
 	code    string   // the F code, "" when the script did not fail
 	fields  []string // the F fields
-	content []byte   // what followed "R" (read script)
+	content []byte   // the file read (read script), nil when it was not
 	stderr  string
 }
 
@@ -41,36 +41,92 @@ func runShLocally(t *testing.T, u *sshtest.User, script string, args []string, i
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	_ = cmd.Run() // the outcome is in the output
-	o := shOutcome{stderr: stderr.String()}
 	_, rest, ok := bytes.Cut(stdout.Bytes(), []byte(outputMarker))
 	if !ok {
 		t.Fatalf("no output marker: stdout %q, stderr %q", stdout.Bytes(), stderr.String())
 	}
+	if script == shReadScript {
+		all := readOutcomes(t, rest)
+		if len(all) != 1 {
+			t.Fatalf("%d outcomes of reading one path: stdout %q, stderr %q", len(all), stdout.Bytes(), stderr.String())
+		}
+		all[0].stderr = stderr.String()
+		return all[0]
+	}
+	o := shOutcome{stderr: stderr.String()}
 	for len(rest) > 0 {
 		line, after, _ := bytes.Cut(rest, []byte("\n"))
-		switch {
-		case bytes.HasPrefix(line, []byte("F ")):
-			code, count, _ := strings.Cut(string(line[2:]), " ")
-			n, err := strconv.Atoi(count)
-			if err != nil {
-				t.Fatalf("an F message without its field count: %q", line)
-			}
-			o.code = code
-			o.fields = strings.SplitN(string(after), "\x00", n+1)[:n]
-			return o
-		case bytes.Equal(line, []byte("R")):
-			// The read script's content: one base64 line.
-			enc, _, _ := bytes.Cut(after, []byte("\n"))
-			content, err := base64.StdEncoding.DecodeString(string(enc))
-			if err != nil {
-				t.Fatalf("the content after R is not base64: %v", err)
-			}
-			o.content = append([]byte{}, content...)
+		if bytes.HasPrefix(line, []byte("F ")) {
+			o.code, o.fields = failureOf(t, line, after)
 			return o
 		}
 		rest = after
 	}
 	return o
+}
+
+// failureOf is the code and the fields of the F message line, the fields
+// being what follows it.
+func failureOf(t *testing.T, line, after []byte) (code string, fields []string) {
+	t.Helper()
+	code, count, _ := strings.Cut(string(line[2:]), " ")
+	n, err := strconv.Atoi(count)
+	if err != nil {
+		t.Fatalf("an F message without its field count: %q", line)
+	}
+	return code, strings.SplitN(string(after), "\x00", n+1)[:n]
+}
+
+// readOutcomes is each path's outcome in the read script's output after
+// the marker: "S", or "F" and its fields, then "E", for each path; then
+// "C" and the base64 of the files' content, cut at the counts of "S".
+func readOutcomes(t *testing.T, out []byte) []shOutcome {
+	t.Helper()
+	var all []shOutcome
+	var counts []int
+	for {
+		line, after, _ := bytes.Cut(out, []byte("\n"))
+		var o shOutcome
+		switch {
+		case bytes.HasPrefix(line, []byte("F ")):
+			o.code, o.fields = failureOf(t, line, after)
+			for range o.fields {
+				_, after, _ = bytes.Cut(after, []byte{0})
+			}
+			counts = append(counts, 0)
+		case bytes.HasPrefix(line, []byte("S 0 ")):
+			n, err := strconv.Atoi(string(line[len("S 0 "):]))
+			if err != nil {
+				t.Fatalf("a count that is not a number: %q", line)
+			}
+			o.content = []byte{}
+			counts = append(counts, n)
+		case bytes.Equal(line, []byte("C")):
+			enc, _, _ := bytes.Cut(after, []byte("\n"))
+			content, err := base64.StdEncoding.DecodeString(string(enc))
+			if err != nil {
+				t.Fatalf("the content after C is not base64: %v", err)
+			}
+			for i, n := range counts {
+				if all[i].content != nil {
+					all[i].content = content[:n]
+				}
+				content = content[n:]
+			}
+			if len(content) != 0 {
+				t.Fatalf("%d bytes of content that no S counted", len(content))
+			}
+			return all
+		default:
+			t.Fatalf("unexpected line %q", line)
+		}
+		end, rest, _ := bytes.Cut(after, []byte("\n"))
+		if string(end) != "E" {
+			t.Fatalf("a file's messages end with %q, not E", end)
+		}
+		all = append(all, o)
+		out = rest
+	}
 }
 
 // shCmd is script under shCommand as u (nil: root) with args, then in, in
@@ -566,38 +622,5 @@ func runShLocallyAll(t *testing.T, u *sshtest.User, args []string) []shOutcome {
 	if !ok {
 		t.Fatalf("no output marker: %q", out)
 	}
-	var all []shOutcome
-	for len(rest) > 0 {
-		line, after, _ := bytes.Cut(rest, []byte("\n"))
-		var o shOutcome
-		switch {
-		case bytes.HasPrefix(line, []byte("F ")):
-			code, count, _ := strings.Cut(string(line[2:]), " ")
-			n, _ := strconv.Atoi(count)
-			o.code = code
-			for range n {
-				var field []byte
-				field, after, _ = bytes.Cut(after, []byte{0})
-				o.fields = append(o.fields, string(field))
-			}
-		case bytes.Equal(line, []byte("R")):
-			var enc, status []byte
-			enc, after, _ = bytes.Cut(after, []byte("\n"))
-			status, after, _ = bytes.Cut(after, []byte("\n"))
-			content, err := base64.StdEncoding.DecodeString(string(enc))
-			if err != nil || string(status) != "S 0" {
-				t.Fatalf("after R: %v, %q", err, status)
-			}
-			o.content = append([]byte{}, content...)
-		default:
-			t.Fatalf("unexpected line %q", line)
-		}
-		end, after, _ := bytes.Cut(after, []byte("\n"))
-		if string(end) != "E" {
-			t.Fatalf("a file's messages end with %q, not E", end)
-		}
-		all = append(all, o)
-		rest = after
-	}
-	return all
+	return readOutcomes(t, rest)
 }
