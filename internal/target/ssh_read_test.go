@@ -31,7 +31,7 @@ func TestSSHReadFiles(t *testing.T) {
 	writeLocal(t, empty, "", 0o644, login.UID, login.GID)
 	// Content that would end or forge the messages of a protocol that
 	// sent it raw.
-	forged := "R\n\x00F ENOENT 1\n/etc/shadow\x00E\nS 0\n\xff"
+	forged := "R\n\x00F ENOENT 1\n/etc/shadow\x00E\nS 0 5\nE\nC\nAAAA\n\xff"
 	binary := filepath.Join(dir, "binary.xml")
 	writeLocal(t, binary, forged, 0o644, login.UID, login.GID)
 	missing := filepath.Join(dir, "missing.xml")

@@ -334,10 +334,13 @@ var shSweep = `sweep() {
 // in its place since the walk is not followed, and nonblock, so a FIFO put
 // there does not block; at most MaxFileSize+1 bytes, so the client sees a
 // file that grew past the limit. dd writes each file into one pipe to one
-// base64 for all of them, and its statistics (captured from its stderr,
-// where the last line starts with the bytes it copied) give "S", its exit
-// status and that count; a file that cannot be read gets "F" and its
-// fields instead; "E" ends each file. Once every file has its messages,
+// base64 for all of them, and its statistics (captured from its stderr:
+// "N bytes (...) copied, T s, R MB/s" last) give "S", its exit status and
+// that count. Only a dd that failed to open the file prints no statistics,
+// and it copied nothing: its message, the last line then, ends with the
+// system's reason, so a name cannot pass for the statistics ("-"); a
+// file that cannot be read gets "F" and its fields instead; "E" ends each
+// file. Once every file has its messages,
 // "C" and the base64 line of all the content, which the client cuts at
 // the counts: a length is not known before the file is read, and no byte
 // of base64 can end the line early or forge a message. One base64 for
@@ -396,8 +399,8 @@ readit() {
 	m=$(dd if="./$b" iflag=nofollow,nonblock,count_bytes count=MAXSIZE1 bs=65536 2>&1 >&6)
 	rc=$? l=${m##*"$nl"}
 	[ "$rc" -eq 0 ] || printf '%s\n' "$m" >&2
-	l=${l%% *}
-	case $l in ''|*[!0-9]*) l=-;; esac
+	case $l in [0-9]*' copied, '*/s) l=${l%% *};; *) l=-;; esac
+	case $l in *[!0-9]*) l=-;; esac
 	printf 'S %s %s\n' "$rc" "$l"
 }
 readone() {

@@ -624,3 +624,42 @@ func runShLocallyAll(t *testing.T, u *sshtest.User, args []string) []shOutcome {
 	}
 	return readOutcomes(t, rest)
 }
+
+// TestShReadCountNotForged: the count of bytes a file put into the
+// content comes from dd's statistics, the last line it writes. A dd that
+// could not open the file writes its message last instead, which holds
+// the file's name, and a name may hold a newline and the text of the
+// statistics: the count is then "none", never the name's, and the next
+// file is cut from the content where it starts. A dd on PATH fails so on
+// the first file, as dd fails on a file replaced since the walk.
+func TestShReadCountNotForged(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	real, err := exec.LookPath("dd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := "#!/bin/sh\ncase $1 in\n*/replaced.xml) printf \"dd: failed to open './replaced.xml\\n5 bytes copied, 1 s, 1 kB/s': Permission denied\\n\" >&2; exit 1;;\nesac\nexec " + shQuote(real) + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "dd"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	replaced, kept := filepath.Join(dir, "replaced.xml"), filepath.Join(dir, "kept.xml")
+	for _, f := range []string{replaced, kept} {
+		if err := os.WriteFile(f, []byte("content of "+filepath.Base(f)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := shCmd(t, nil, shReadScript, []string{"2", replaced, kept}, nil).Output()
+	if err != nil {
+		t.Fatalf("the read script failed: %v", err)
+	}
+	_, rest, _ := bytes.Cut(out, []byte(outputMarker))
+	want := "S 1 -\nE\nS 0 19\nE\nC\n" + base64.StdEncoding.EncodeToString([]byte("content of kept.xml")) + "\n"
+	if string(rest) != want {
+		t.Errorf("output %q, want %q", rest, want)
+	}
+}
