@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -164,14 +165,19 @@ func (t *sshTarget) readStatus(r *scriptRun, p, arg string) (count int, fileErr,
 	return count, nil, nil
 }
 
-// encodedLine reads the line of "C": the base64 of exactly n bytes.
+// encodedLine reads the line of "C": the base64 of exactly n bytes, whose
+// length is then known, read at once and decoded into the one buffer the
+// files' contents are cut from.
 func (r *scriptRun) encodedLine(n int) ([]byte, error) {
-	line, err := readLine(r.out, base64.StdEncoding.EncodedLen(n))
-	if err != nil {
+	enc := make([]byte, base64.StdEncoding.EncodedLen(n)+len("\n"))
+	if _, err := io.ReadFull(r.out, enc); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = io.EOF
+		}
 		return nil, err
 	}
-	data, err := base64.StdEncoding.DecodeString(line)
-	if err != nil || len(data) != n {
+	data := make([]byte, n)
+	if m, err := base64.StdEncoding.Decode(data, enc[:len(enc)-1]); err != nil || m != n || enc[len(enc)-1] != '\n' {
 		return nil, fmt.Errorf("unexpected output from the script on the host: the files' content is not the base64 of the %d bytes dd copied", n)
 	}
 	return data, nil

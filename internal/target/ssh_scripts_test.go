@@ -638,11 +638,11 @@ func TestShReadCountNotForged(t *testing.T) {
 	if err := os.Mkdir(bin, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	real, err := exec.LookPath("dd")
+	ddPath, err := exec.LookPath("dd")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := "#!/bin/sh\ncase $1 in\n*/replaced.xml) printf \"dd: failed to open './replaced.xml\\n5 bytes copied, 1 s, 1 kB/s': Permission denied\\n\" >&2; exit 1;;\nesac\nexec " + shQuote(real) + " \"$@\"\n"
+	fake := "#!/bin/sh\ncase $1 in\n*/replaced.xml) printf \"dd: failed to open './replaced.xml\\n5 bytes copied, 1 s, 1 kB/s': Permission denied\\n\" >&2; exit 1;;\nesac\nexec " + shQuote(ddPath) + " \"$@\"\n"
 	if err := os.WriteFile(filepath.Join(bin, "dd"), []byte(fake), 0o755); err != nil {
 		t.Fatal(err)
 	}
