@@ -8,8 +8,6 @@ import (
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
 	"github.com/portoffset/terraform-provider-apim/internal/provider"
 )
 
@@ -22,11 +20,7 @@ func main() {
 	flag.Parse()
 
 	provider.QuietUnseenLogs()
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/portoffset/apim",
-		Debug:   debug,
-	})
-	if err != nil {
+	if err := provider.Serve(context.Background(), version, debug); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -268,6 +268,19 @@ func (s *Server) SessionPIDs() []int {
 	return descendants(s.cmd.Process.Pid)
 }
 
+// CommandPIDs lists the live processes among the listener's descendants
+// whose command line, its arguments joined by spaces, starts with prefix.
+func (s *Server) CommandPIDs(prefix string) []int {
+	var out []int
+	for _, pid := range descendants(s.cmd.Process.Pid) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if err == nil && alive(pid) && strings.HasPrefix(strings.ReplaceAll(string(b), "\x00", " "), prefix) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
 // Stop kills sshd and its connection processes. Start registers it with
 // t.Cleanup; calling it earlier (to make a host unreachable) is fine.
 func (s *Server) Stop() {

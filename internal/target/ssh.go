@@ -42,6 +42,10 @@ func (t *sshTarget) do(ctx context.Context, opName, p string, op func(*sshConn) 
 		return withOp(err, opName, p, t.String())
 	}
 	err = t.run(ctx, c, op)
+	if errors.Is(err, errWorkerGone) && ctx.Err() == nil {
+		c.dropIdle()
+		err = t.run(ctx, c, op)
+	}
 	if err != nil && ctx.Err() == nil && t.connectionLost(c, err) {
 		if c, err = t.entry.reconnect(c); err != nil {
 			return withOp(err, opName, p, t.String())

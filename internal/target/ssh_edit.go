@@ -11,11 +11,12 @@ import (
 )
 
 // EditFile runs shEditScript (ssh_scripts.go): the whole edit in one
-// session, as root through sudo or as the login user. The script resolves
+// script on a worker (ssh_worker.go), as root through sudo or as the login
+// user. The script resolves
 // the path, pins the file and sends its content; edit runs here; the new
 // content goes back, and the script prepares it next to the file and says
 // so; only then, after the fault seam stageTempWritten, does the client
-// say "commit", and the script renames. A session that ends before the
+// say "commit", and the script renames. A script that ends before the
 // commit (the connection broke, the client gave up) writes nothing.
 func (t *sshTarget) EditFile(ctx context.Context, p string, edit func([]byte) ([]byte, error)) (bool, error) {
 	if err := t.checkSSHPath("edit", p); err != nil {
@@ -97,6 +98,7 @@ func (t *sshTarget) editOnce(c *sshConn, p string, edit func([]byte) ([]byte, er
 		if m, err := r.next(); err != nil || m.kind != 'D' {
 			return r.failure("edit", p, m, err)
 		}
+		r.complete = true
 		return nil
 	}
 	if len(out) > MaxFileSize {
@@ -122,6 +124,7 @@ func (t *sshTarget) editOnce(c *sshConn, p string, edit func([]byte) ([]byte, er
 		return r.failure("edit", p, m, err)
 	}
 	st.unsure, st.changed = false, true
+	r.complete = true
 	if err := injectFault(stageRenamed); err != nil {
 		return t.afterRename(p, err)
 	}

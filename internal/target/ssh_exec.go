@@ -9,14 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	"golang.org/x/crypto/ssh"
 )
 
-// Running the scripts of ssh_scripts.go: one exec session each, the
-// constant command line, the script and its arguments on stdin, and the
-// messages on stdout. -n makes sudo fail at once instead of prompting for a
-// password nobody will type.
+// Running the scripts of ssh_scripts.go on a worker (ssh_worker.go): the
+// script and its arguments on stdin, and the messages on stdout.
 
 const (
 	// maxPreamble bounds what the login shell's rc files may print before
@@ -58,72 +54,45 @@ func shown(name string) string {
 
 // scriptRun is one running script.
 type scriptRun struct {
-	t       *sshTarget
-	s       *ssh.Session
-	release func()
-	stdin   io.WriteCloser
-	out     *bufio.Reader
-	stderr  tailBuffer
-	marker  bool // outputMarker was seen
-	ended   bool
+	t      *sshTarget
+	w      *worker
+	reused bool // w served an operation before this one
+	out    *bufio.Reader
+	stderr tailBuffer
+	seen   <-chan struct{} // closed when the worker ended the script's stderr
+	marker bool            // outputMarker was seen
+	// complete: the script's last message was read, so the next is the
+	// worker's X, and the worker can serve the next operation.
+	complete bool
+	ended    bool
 	// exited: end learned the exit status, status. 128 and more means a
 	// signal ended the script (its trap did not run).
 	exited bool
 	status int
 }
 
-// startScript starts script with args (one line each) on c. The error is
-// only for a session that could not start.
+// startScript starts script with args (one line each) on a worker of c.
+// The error is only for a worker that could not start.
 func (t *sshTarget) startScript(c *sshConn, script string, args ...string) (*scriptRun, error) {
-	s, release, err := c.session()
+	w, err := c.worker(t.cfg.Sudo)
 	if err != nil {
 		return nil, err
 	}
-	r := &scriptRun{t: t, s: s, release: release}
-	if r.stdin, err = s.StdinPipe(); err != nil {
-		release()
-		return nil, err
-	}
-	stdout, err := s.StdoutPipe()
-	if err != nil {
-		release()
-		return nil, err
-	}
-	r.out = bufio.NewReaderSize(stdout, 64<<10)
-	s.Stderr = &r.stderr
-	cmd := shCommand
-	if t.cfg.Sudo {
-		cmd = "sudo -n " + cmd
-	}
-	if err := s.Start(cmd); err != nil {
-		release()
-		return nil, err
-	}
-	var in bytes.Buffer
-	fmt.Fprintf(&in, "%d\n%s", len(script), script)
-	for _, a := range args {
-		in.WriteString(a)
-		in.WriteByte('\n')
-	}
-	// A failed write shows as the end of the output, which next reports
-	// with what the host said.
-	_ = r.send(in.Bytes())
+	r := &scriptRun{t: t, w: w, reused: w.served > 0, out: w.out}
+	r.seen = w.begin(script, args, &r.stderr)
 	return r, nil
 }
 
-// closeInput ends the script's input: a script that reads nothing more
-// (the read script) can then finish without another round trip.
-func (r *scriptRun) closeInput() { _ = r.stdin.Close() }
-
 // send writes b to the script's stdin.
 func (r *scriptRun) send(b []byte) error {
-	_, err := r.stdin.Write(b)
+	_, err := r.w.stdin.Write(b)
 	return err
 }
 
 // scriptMsg is one message of a script (ssh_scripts.go): kind 'R', 'W',
 // 'D' or 'F' with the rest of its line in arg and, for 'F', the fields; or
-// kind 0, the end of the output.
+// kind 0, the end of the output. X, the worker's end of the script, is
+// read by end.
 type scriptMsg struct {
 	kind   byte
 	arg    string
@@ -220,10 +189,14 @@ func (r *scriptRun) content(n int64) ([]byte, error) {
 	return buf, nil
 }
 
-// end closes the script's stdin (a script waiting for an answer takes
-// that as "abort"), drains its output, waits for it and frees the session.
-// It returns nil once the exit status is known (in r.status), the error
-// otherwise: the connection broke, or the host sent no exit status.
+// end ends the script. After its last message (complete), the next is the
+// worker's X with its exit status, and the worker is given back for the
+// next operation; otherwise, or when X does not come as it should, the
+// worker is abandoned: its input closed (a script waiting for an answer
+// takes that as "abort"), its output drained, and its exit status, the
+// script's, awaited. It returns nil once the exit status is known (in
+// r.status), the error otherwise: the connection broke, or the host sent
+// no exit status.
 func (r *scriptRun) end() error {
 	if r.ended {
 		if !r.exited {
@@ -232,22 +205,37 @@ func (r *scriptRun) end() error {
 		return nil
 	}
 	r.ended = true
-	defer r.release()
-	_ = r.stdin.Close()
-	// The scripts print nothing after a failure message or D; this only
-	// empties the channel so that the exit status can arrive.
-	_, _ = io.Copy(io.Discard, io.LimitReader(r.out, 1<<20))
-	err := r.s.Wait()
-	var exit *ssh.ExitError
-	switch {
-	case err == nil:
-		r.exited, r.status = true, 0
-	case errors.As(err, &exit):
-		r.exited, r.status = true, exit.ExitStatus()
-	default:
+	if r.complete && r.finish() {
+		return nil
+	}
+	status, err := r.w.abandon()
+	if err != nil {
 		return err
 	}
+	r.exited, r.status = true, status
 	return nil
+}
+
+// finish reads X and the end of the script's stderr and gives the worker
+// back. It reports whether it could.
+func (r *scriptRun) finish() bool {
+	line, err := readLine(r.out, maxLine)
+	if err != nil {
+		return false
+	}
+	st, ok := strings.CutPrefix(line, "X ")
+	status, err := strconv.Atoi(st)
+	if !ok || err != nil || status < 0 {
+		return false
+	}
+	select {
+	case <-r.seen:
+	case <-r.w.stderr.done:
+		return false
+	}
+	r.exited, r.status = true, status
+	r.w.idleAgain()
+	return true
 }
 
 // cleanedUp reports whether the script ended by itself, so that its EXIT
@@ -265,6 +253,8 @@ func (r *scriptRun) failure(op, p string, m scriptMsg, readErr error) error {
 		return r.t.scriptErr(op, p, m.arg, m.fields, r.stderr.String())
 	case readErr != nil:
 		return readErr
+	case !r.marker && r.reused && m.kind == 0:
+		return errWorkerGone
 	case waitErr != nil:
 		return waitErr
 	case !r.marker:

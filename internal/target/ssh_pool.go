@@ -14,9 +14,9 @@ import (
 )
 
 const (
-	// maxSessionsPerConn bounds concurrent exec sessions on one connection.
-	// OpenSSH's MaxSessions defaults to 10; 8 leaves two spare, and
-	// exceeding the limit fails the session, not waits.
+	// maxSessionsPerConn bounds the exec sessions (workers) on one
+	// connection. OpenSSH's MaxSessions defaults to 10; 8 leaves two
+	// spare, and exceeding the limit fails the session, not waits.
 	maxSessionsPerConn = 8
 	// keepaliveInterval spaces keepalive@openssh.com requests. They keep
 	// NAT and firewall state alive between Terraform's bursts of work and
@@ -70,16 +70,19 @@ func (p *Pool) Target(cfg SSHConfig) (Target, error) {
 	return &sshTarget{cfg: n, entry: e}, nil
 }
 
-// Close closes every connection. Targets from the pool fail afterwards.
+// Close closes every connection, all at once, each once its idle workers
+// ended (sshConn.shutdown). Targets from the pool fail afterwards.
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	entries := p.entries
 	p.entries = map[string]*poolEntry{}
 	p.closed = true
 	p.mu.Unlock()
+	var wg sync.WaitGroup
 	for _, e := range entries {
-		e.close()
+		wg.Go(e.close)
 	}
+	wg.Wait()
 	return nil
 }
 
@@ -241,7 +244,7 @@ func (e *poolEntry) close() {
 	e.conn = nil
 	e.mu.Unlock()
 	if c != nil {
-		c.close()
+		c.shutdown()
 	}
 }
 
@@ -409,9 +412,12 @@ func handshake(nc net.Conn, ep *endpoint, deadline time.Time, timeout time.Durat
 // sshConn is one live connection and what rides on it.
 type sshConn struct {
 	client   *ssh.Client
-	bastion  *ssh.Client // nil without a jump host; closed with client
-	sessions chan struct{}
-	done     chan struct{} // closed once the connection is gone
+	bastion  *ssh.Client   // nil without a jump host; closed with client
+	sessions chan struct{} // a slot per open session
+	// idle holds the workers waiting for an operation, [0] the login
+	// user's, [1] root's through sudo.
+	idle [2]chan *worker
+	done chan struct{} // closed once the connection is gone
 
 	closeOnce sync.Once
 }
@@ -421,6 +427,7 @@ func newSSHConn(client, bastion *ssh.Client, timeout time.Duration) *sshConn {
 		client:   client,
 		bastion:  bastion,
 		sessions: make(chan struct{}, maxSessionsPerConn),
+		idle:     [2]chan *worker{make(chan *worker, maxSessionsPerConn), make(chan *worker, maxSessionsPerConn)},
 		done:     make(chan struct{}),
 	}
 	go func() {
@@ -487,36 +494,26 @@ func (c *sshConn) ping(timeout time.Duration) bool {
 	}
 }
 
-// session opens an exec session once one of the connection's session slots
-// is free, and returns it with the function that closes it and frees the
-// slot. The wait ends with the connection, which an operation's timeout
-// closes.
-func (c *sshConn) session() (*ssh.Session, func(), error) {
-	select {
-	case c.sessions <- struct{}{}:
-	case <-c.done:
-		return nil, nil, io.EOF
-	}
-	// sshd frees a closed session's slot a moment after the close arrives,
-	// so right after other sessions ended it can refuse a new one as over
-	// its MaxSessions ("open failed") although fewer are open: wait a
-	// little and ask again.
+// openSession opens a session for a worker in a slot the caller holds.
+// sshd frees a closed session's slot a moment after the close arrives, so
+// right after other sessions ended it can refuse a new one as over its
+// MaxSessions ("open failed") although fewer are open: it waits a little
+// and asks again.
+func (c *sshConn) openSession() (*ssh.Session, error) {
 	delay := 5 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		s, err := c.client.NewSession()
 		if err == nil {
-			return s, func() { s.Close(); <-c.sessions }, nil
+			return s, nil
 		}
 		var oce *ssh.OpenChannelError
 		if !errors.As(err, &oce) || oce.Reason != ssh.ConnectionFailed || attempt == 6 {
-			<-c.sessions
-			return nil, nil, err
+			return nil, err
 		}
 		select {
 		case <-time.After(delay):
 		case <-c.done:
-			<-c.sessions
-			return nil, nil, io.EOF
+			return nil, io.EOF
 		}
 		delay *= 2
 	}

@@ -19,13 +19,13 @@ func (t *sshTarget) ReadFile(ctx context.Context, p string) ([]byte, error) {
 }
 
 // ReadFiles returns the content of each regular file of paths through
-// shReadScript, all in one session and the paths of each directory
+// shReadScript, all in one script and the paths of each directory
 // together (inDirectoryOrder), as root with Sudo and as the login
 // user without: each path is resolved under the rule of trust.go either
 // way, since a login user other than the home's owner (root, a deploy
 // account) is more privileged than the owner too, and reading is where an
 // edit begins. A path the scripts cannot take is refused alone, before
-// anything is sent; a failure of the session fails every path it had.
+// anything is sent; a failure of the script fails every path it had.
 func (t *sshTarget) ReadFiles(ctx context.Context, paths []string) ([][]byte, []error) {
 	docs := make([][]byte, len(paths))
 	errs := make([]error, len(paths))
@@ -91,9 +91,6 @@ func (t *sshTarget) scriptReadAll(c *sshConn, names []string, docs [][]byte, err
 	if err != nil {
 		return err
 	}
-	// The script needs nothing more: ending its input now lets its exit
-	// travel back with the content.
-	r.closeInput()
 	defer r.end() //nolint:errcheck // a no-op once ended below
 	// counts[j] is how many bytes of the content are names[j]'s; a file
 	// is done once its outcome is known, and one that was read when the
@@ -130,6 +127,7 @@ func (t *sshTarget) scriptReadAll(c *sshConn, names []string, docs [][]byte, err
 		}
 		content = content[counts[j]:]
 	}
+	r.complete = true
 	if err := r.end(); err != nil {
 		return err
 	}

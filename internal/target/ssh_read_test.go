@@ -221,11 +221,11 @@ func TestSSHRoundTrips(t *testing.T) {
 				}
 			})
 			t.Logf("round trips: read %d, read of %d files %d, edit %d", read, len(paths), readAll, edit)
-			if read > 3 || readAll > 3 {
-				t.Errorf("a read takes %d round trips, a read of %d files %d; want at most 3", read, len(paths), readAll)
+			if read > 1 || readAll > 1 {
+				t.Errorf("a read takes %d round trips, a read of %d files %d; want at most 1", read, len(paths), readAll)
 			}
-			if edit > 8 {
-				t.Errorf("an edit takes %d round trips, want at most 8", edit)
+			if edit > 3 {
+				t.Errorf("an edit takes %d round trips, want at most 3", edit)
 			}
 			if got, err := os.ReadFile(paths[1]); err != nil || !bytes.Contains(got, []byte("<Offset>3<")) {
 				t.Fatalf("the edit did not land: %v", err)

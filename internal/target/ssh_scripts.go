@@ -10,13 +10,18 @@ import (
 // coreutils (stat -c, head -c, cp --attributes-only, mv -T, dd iflag=),
 // as root through sudo -n or as the login user.
 //
-// Every exec runs the one constant command shCommand, which reads the
+// Every exec runs the one constant command shCommand, which reads a
 // script from stdin. The login shell (sh, bash, dash, fish, tcsh, zsh)
 // parses only that fixed string, whose meaning is the same in all of them:
 // single quotes, no backslash, no "!", no newline. Nothing derived from a
-// path is ever part of a command line. stdin carries, in order:
+// path is ever part of a command line. The script it reads is shWorker,
+// which runs the operations' scripts one after another (ssh_worker.go).
+// stdin carries, in order:
 //
-//	LEN "\n" SCRIPT          the script, LEN bytes, read by head -c
+//	LEN "\n" SHWORKER        shWorker, LEN bytes, read by head -c
+//	then per operation:
+//	LEN " " ID " " TOKEN "\n" its script, LEN bytes (none when LEN is 0:
+//	  SCRIPT                 the worker has it as ID already)
 //	ARG "\n" ...             its arguments, one line each (read -r), so
 //	                         no argument holds a newline; sshPathErr
 //	                         refuses paths with control characters
@@ -27,11 +32,11 @@ import (
 // read -r reads a pipe byte by byte, and GNU head -c N asks read(2) for
 // at most the bytes it still needs, so neither consumes what follows; head
 // takes the script in a few reads where dd bs=1 took one per byte (the
-// edit script, 6 KB, cost about 2.5 ms of the host's CPU per session that
-// way on the bench machine). stdout starts with outputMarker
-// (rc files of the login shell may print before the command runs; nothing
-// before the marker is ever taken for content) and then carries the
-// script's messages, one line each:
+// edit script, 6 KB, cost about 2.5 ms of the host's CPU each time that
+// way on the bench machine; a worker now takes each script once). Each operation's stdout starts with
+// outputMarker (rc files of the login shell may print before the worker
+// runs; nothing before the marker is ever taken for content) and then
+// carries the script's messages, one line each:
 //
 //	R SIZE "\n" + SIZE bytes   the file an edit pinned, as it read it
 //	S RC COUNT "\n"            a file read: dd's exit status and how many
@@ -43,12 +48,48 @@ import (
 //	D "\n"                     done (renamed, or nothing to do)
 //	F CODE "\n" FIELD "\0"...  failure, with the names it is about; NUL
 //	                           is the one byte no name can hold
+//	X STATUS "\n"              the end of the operation (shWorker): its
+//	                           script's exit status
 //
-// Tools' own messages go to stderr, which is kept for diagnostics only.
+// Tools' own messages go to stderr, which is kept for diagnostics only;
+// each operation's ends with NUL, TOKEN and a newline.
 
 // shCommand is the whole command line of every exec. Fixed, so it can be
 // checked once against every login shell (TestSSHLoginShells).
 const shCommand = `sh -c 'read -r n && eval "$(head -c "$n")"'`
+
+// shWorker is the script every exec runs (ssh_worker.go): it serves one
+// operation after another, so an operation costs the host a subshell, not
+// an SSH session, a login shell, sudo and sh, and the client none of the
+// two round trips a new session takes before its input can go out (the
+// channel's opening, and the exec, before which sshd takes no input). Each
+// operation comes as a line "LEN ID TOKEN", LEN bytes of script (none when
+// LEN is 0: the script this worker was sent before as ID), then the
+// script's own input. The script runs in a subshell, so its exit, traps,
+// variables and redirections end with it; then the worker prints "X
+// STATUS" on stdout and NUL, TOKEN and a newline on stderr, the end of the
+// operation's messages there (no tool message holds a NUL, and TOKEN is the
+// client's random choice, so nothing the operation printed can end it
+// early). At the end of its input the worker exits with the last status,
+// which is what the client waits for after an operation it gave up.
+const shWorker = `_st=0
+while read -r _n _id _tok; do
+	case $_n$_id in ''|*[!0-9]*) exit 1;; esac
+	case $_tok in ''|*[!0-9a-f]*) exit 1;; esac
+	if [ "$_n" -gt 0 ]; then
+		_s=$(head -c "$_n") || exit 5
+		eval "_s$_id=\$_s"
+	else
+		eval "_s=\${_s$_id-}"
+	fi
+	set --
+	(eval "$_s")
+	_st=$?
+	printf 'X %d\n' "$_st"
+	printf '\000%s\n' "$_tok" >&2
+done
+exit "$_st"
+`
 
 // outputMarker starts the output of a script. The login shell runs the
 // user's rc files before the command, and one that prints something (a
@@ -75,9 +116,8 @@ func withLimits(script string) string {
 //
 // The uid is the effective one of the Uid line of /proc/self/status, read
 // by the shell itself (the redirection of a loop is the shell's own, so
-// "self" is the shell): every session needs it, and an id process cost
-// about 1 ms of the host's CPU of the 4 to 5 ms a session costs before its
-// script does anything (measured on the bench machine). id -u gives it
+// "self" is the shell): every script needs it, and an id process cost
+// about 1 ms of the host's CPU (measured on the bench machine). id -u gives it
 // where there is no /proc.
 const shPrelude = `LC_ALL=C; export LC_ALL
 set -f
@@ -290,7 +330,7 @@ settle() {
 // (isTempName) that are regular files (the temporary files of earlier
 // versions) or private directories of the writer (owned by it, mode
 // 0700), unmodified for staleTempAge, or named by the client in $orphans
-// (the private directories of its own attempts whose session broke, which
+// (the private directories of its own attempts whose script was killed, which
 // need not wait). A directory is entered without following links (in a
 // subshell, so a wrong one cannot move this shell anywhere), checked again
 // from inside, emptied of orig and new only, and removed; nothing else is
@@ -516,7 +556,7 @@ readall ''
 printf 'C\n%s\n' "$c"
 `)
 
-// shEditScript is one whole edit (EditFile, ssh_edit.go), in one session:
+// shEditScript is one whole edit (EditFile, ssh_edit.go), in one script:
 //
 //  1. walk the path on the first line (shTrustWalk), sweep (shSweep,
 //     with the orphan suffixes of the third line);

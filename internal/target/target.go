@@ -34,8 +34,8 @@ type Target interface {
 	ReadFile(ctx context.Context, path string) ([]byte, error)
 
 	// ReadFiles reads every path as ReadFile does, at once: on a remote
-	// host in one exec session, so that the files one operation needs
-	// cost one round trip of the network, not one each. The results hold
+	// host in one script, so that the files one operation needs cost one
+	// round trip of the network, not one each. The results hold
 	// one content or one error per path, in order.
 	ReadFiles(ctx context.Context, paths []string) ([][]byte, []error)
 
