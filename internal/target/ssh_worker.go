@@ -98,17 +98,26 @@ func (w *worker) idleAgain() {
 	}
 }
 
-// dropIdle closes the idle workers: after one was found dead while the
-// connection lives (the host killed it), the others may be too.
-func (c *sshConn) dropIdle() {
+// takeIdle takes every idle worker off its list.
+func (c *sshConn) takeIdle() []*worker {
+	var took []*worker
 	for _, l := range c.idle {
 		for len(l) > 0 {
 			select {
 			case w := <-l:
-				w.close()
+				took = append(took, w)
 			default:
 			}
 		}
+	}
+	return took
+}
+
+// dropIdle closes the idle workers: after one was found dead while the
+// connection lives (the host killed it), the others may be too.
+func (c *sshConn) dropIdle() {
+	for _, w := range c.takeIdle() {
+		w.close()
 	}
 }
 
@@ -123,16 +132,9 @@ const shutdownWait = time.Second
 // their CPU time lost from sshd's account, which the bench reads.
 func (c *sshConn) shutdown() {
 	defer c.close()
-	var ending []*worker
-	for _, l := range c.idle {
-		for len(l) > 0 {
-			select {
-			case w := <-l:
-				_ = w.stdin.Close()
-				ending = append(ending, w)
-			default:
-			}
-		}
+	ending := c.takeIdle()
+	for _, w := range ending {
+		_ = w.stdin.Close()
 	}
 	deadline := time.NewTimer(shutdownWait)
 	defer deadline.Stop()
