@@ -78,8 +78,8 @@ func (t *sshTarget) startScript(c *sshConn, script string, args ...string) (*scr
 	if err != nil {
 		return nil, err
 	}
-	r := &scriptRun{t: t, w: w, reused: w.served > 0, out: w.out}
-	r.seen = w.begin(script, args, &r.stderr)
+	r := &scriptRun{t: t, w: w, reused: w.served > 0}
+	r.out, r.seen = w.begin(script, args, &r.stderr)
 	return r, nil
 }
 
@@ -208,7 +208,7 @@ func (r *scriptRun) end() error {
 	if r.complete && r.finish() {
 		return nil
 	}
-	status, err := r.w.abandon()
+	status, err := r.w.abandon(r.out)
 	if err != nil {
 		return err
 	}
@@ -217,10 +217,12 @@ func (r *scriptRun) end() error {
 }
 
 // finish reads X and the end of the script's stderr and gives the worker
-// back. It reports whether it could.
+// back. It reports whether it could: not when anything followed X, which
+// the worker never prints (the next operation's output would then not be
+// its own).
 func (r *scriptRun) finish() bool {
 	line, err := readLine(r.out, maxLine)
-	if err != nil {
+	if err != nil || r.out.Buffered() > 0 {
 		return false
 	}
 	st, ok := strings.CutPrefix(line, "X ")

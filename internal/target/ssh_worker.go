@@ -21,13 +21,11 @@ import (
 // the worker's input, so a script waiting for an answer aborts as it did
 // in a session of its own, and the worker exits with that script's status.
 type worker struct {
-	conn  *sshConn
-	sudo  bool
-	s     *ssh.Session
-	stdin io.WriteCloser
-	// out is the session's stdout for all its operations: an operation
-	// that ends as it should leaves nothing of its output unread.
-	out    *bufio.Reader
+	conn   *sshConn
+	sudo   bool
+	s      *ssh.Session
+	stdin  io.WriteCloser
+	stdout io.Reader
 	stderr *stderrSplit
 	// ended is closed when the session ended: its exit status came
 	// (waitErr says which) or the connection broke.
@@ -171,7 +169,7 @@ func (c *sshConn) startWorker(sudo bool) (*worker, error) {
 	if err != nil {
 		return fail(err)
 	}
-	w.out = bufio.NewReaderSize(stdout, 64<<10)
+	w.stdout = stdout
 	cmd := shCommand
 	if sudo {
 		cmd = "sudo -n " + cmd
@@ -204,9 +202,12 @@ func (w *worker) alive() bool {
 }
 
 // begin sends the next operation, script with args (one line each), and
-// directs the operation's stderr into stderr. It returns the channel that
-// is closed once the worker has ended that stderr.
-func (w *worker) begin(script string, args []string, stderr *tailBuffer) <-chan struct{} {
+// directs the operation's stderr into stderr. It returns the reader of the
+// operation's output, a buffer of its own: an operation that ends as it
+// should has read all its output, so the buffer need not outlive it, and
+// idle workers hold none. The channel returned is closed once the worker
+// has ended the operation's stderr.
+func (w *worker) begin(script string, args []string, stderr *tailBuffer) (*bufio.Reader, <-chan struct{}) {
 	var tok [8]byte
 	_, _ = rand.Read(tok[:]) // crypto/rand.Read never fails
 	token := hex.EncodeToString(tok[:])
@@ -225,19 +226,19 @@ func (w *worker) begin(script string, args []string, stderr *tailBuffer) <-chan 
 	w.served++
 	// As in startWorker, a failed write shows in the first message.
 	_, _ = w.stdin.Write(in)
-	return seen
+	return bufio.NewReaderSize(w.stdout, 64<<10), seen
 }
 
 // abandon ends the worker in the middle of an operation: it closes its
 // input (a script waiting for an answer takes that as "abort"), drains its
 // output and waits for its exit status, the last script's. The error is
 // for none coming: the connection broke, or the host sent no exit status.
-func (w *worker) abandon() (status int, err error) {
+func (w *worker) abandon(out *bufio.Reader) (status int, err error) {
 	defer w.close()
 	_ = w.stdin.Close()
 	// The scripts print nothing after a failure message or D; this only
 	// empties the channel so that the exit status can arrive.
-	_, _ = io.Copy(io.Discard, io.LimitReader(w.out, 1<<20))
+	_, _ = io.Copy(io.Discard, io.LimitReader(out, 1<<20))
 	<-w.ended
 	<-w.stderr.done
 	var exit *ssh.ExitError
