@@ -170,6 +170,8 @@ func (c *sshConn) startWorker(sudo bool) (*worker, error) {
 		return fail(err)
 	}
 	w.stdout = stdout
+	// -n makes sudo fail at once instead of prompting for a password
+	// nobody will type.
 	cmd := shCommand
 	if sudo {
 		cmd = "sudo -n " + cmd
