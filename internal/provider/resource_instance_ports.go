@@ -495,6 +495,12 @@ func applyWorkflow(ctx context.Context, t target.Target, home string, plan, stat
 		}
 		return types.StringNull(), nil
 	}
+	if plan.WorkflowCallbackURL.IsNull() {
+		// The plan found no callback to manage (no file, as in 4.2 and
+		// later, or a URL of another host): the file is left alone, as
+		// planned, without an edit that would only read it.
+		return types.StringNull(), nil
+	}
 	url := types.StringNull()
 	err := editFile(ctx, t, workflow, func(doc []byte) ([]byte, error) {
 		if err := recordSetting(ctx, private, apim.WorkflowCallback, doc); err != nil {
