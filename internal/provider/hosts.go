@@ -24,6 +24,7 @@ type hosts struct {
 	planned   map[string]string // resource type + file → the values planned for it by this command
 	applied   map[string]bool   // resource type + file written by this command
 	instances *plannedInstances // the ports of the instances planned by this command
+	endpoints *endpointReads    // what the plans of WebSocket endpoints read, for their apply
 }
 
 func newHosts() *hosts {
@@ -39,6 +40,7 @@ func (h *hosts) configure(defaults types.Object) {
 	h.planned = map[string]string{}
 	h.applied = map[string]bool{}
 	h.instances = newPlannedInstances()
+	h.endpoints = newEndpointReads()
 }
 
 // claimPlan records, while planning, the values a resource of resourceType
@@ -82,6 +84,14 @@ func (h *hosts) plannedInstances() *plannedInstances {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.instances
+}
+
+// endpointReads is the record of what this command's plans of WebSocket
+// endpoints read.
+func (h *hosts) endpointReads() *endpointReads {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.endpoints
 }
 
 // place names where a resource's files are: "" for the local filesystem, or

@@ -211,6 +211,8 @@ func (r *webSocketInboundResource) planConfigFile(ctx context.Context, plan webS
 	var ve *apim.ValueError
 	switch {
 	case err == nil:
+		place, _ := r.hosts.place(plan.SSH)
+		r.hosts.endpointReads().keep(endpointReadKey(place, plan.APIMHome.ValueString(), plan.endpoint()), found)
 		return types.StringValue(found.file)
 	case errors.Is(err, apim.ErrProfileOptimized):
 		diags.Append(fileError("Cannot Manage the APIM Home", t, filePath(plan.APIMHome.ValueString(), apim.DeploymentBackup), err))
@@ -263,10 +265,13 @@ func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInb
 		diags.Append(duplicateError(webSocketInboundType, id))
 		return
 	}
-	found, err := detectEndpoint(ctx, t, home, plan.endpoint(), false)
-	if err != nil {
-		diags.Append(fileError(summary, t, found.file, err))
-		return
+	found, planned := r.hosts.endpointReads().take(endpointReadKey(place, home, plan.endpoint()))
+	if !planned {
+		var err error
+		if found, err = detectEndpoint(ctx, t, home, plan.endpoint(), false); err != nil {
+			diags.Append(fileError(summary, t, found.file, err))
+			return
+		}
 	}
 	if found.editable != nil {
 		diags.Append(fileError(summary, t, filePath(home, apim.DeploymentBackup), found.editable))
@@ -274,7 +279,7 @@ func (r *webSocketInboundResource) apply(ctx context.Context, plan *webSocketInb
 	}
 	base, offset := plan.basePort(), plan.Offset.ValueInt64()
 	var warning string
-	err = editFile(ctx, t, found.file, func(doc []byte) ([]byte, error) {
+	err := editFile(ctx, t, found.file, func(doc []byte) ([]byte, error) {
 		if err := recordSetting(ctx, private, found.port, doc); err != nil {
 			return nil, err
 		}
