@@ -369,7 +369,7 @@ func gnuplot(dir, name, data, axes string, plots []string) error {
 	if err := os.WriteFile(filepath.Join(dir, name+".dat"), []byte(data), 0o644); err != nil {
 		return err
 	}
-	script := fmt.Sprintf("set terminal pngcairo size %d,600 font ',10'\nset output '%s.png'\n", 700*len(plots), name) + axes + `set ylabel 'median wall seconds'
+	script := fmt.Sprintf("set terminal pngcairo noenhanced size %d,600 font ',10'\nset output '%s.png'\n", 700*len(plots), name) + axes + `set ylabel 'median wall seconds'
 set key top left
 set grid
 ` + fmt.Sprintf("set multiplot layout 1,%d\n", len(plots)) + strings.Join(plots, "") + "unset multiplot\n"
