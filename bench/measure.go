@@ -43,8 +43,10 @@ type sample struct {
 	// under it (Terraform and the provider; Ansible and its workers and ssh
 	// clients), in seconds.
 	CPU float64
-	// HostCPU is what the SSH hosts spent serving the command (sshd, SFTP,
-	// the shell and Python on the host), in seconds.
+	// HostCPU is what the rest of the machine spent while the command ran,
+	// in seconds: the SSH hosts serving it (sshd, the shell and its
+	// programs, Python), and for Ansible its ssh control masters, which
+	// leave Ansible's process tree (machineCPU).
 	HostCPU float64
 	// ProviderRSS is the largest peak resident set of any provider process
 	// the command started, in KiB; 0 without a provider.
@@ -73,7 +75,11 @@ func measure(s step, hosts []*host, providerLog string) (sample, error) {
 	if err != nil {
 		return smp, err
 	}
-	cpuBefore := childrenCPU()
+	cpuBefore, selfBefore := childrenCPU(), selfCPU()
+	machineBefore, err := machineCPU()
+	if err != nil {
+		return smp, err
+	}
 	start := time.Now()
 	out, runErr := s.run()
 	smp.Wall = time.Since(start).Seconds()
@@ -84,8 +90,15 @@ func measure(s step, hosts []*host, providerLog string) (sample, error) {
 	if err != nil {
 		return smp, err
 	}
-	smp.CPU = (childrenCPU() - cpuBefore).Seconds()
-	smp.HostCPU = (after.cpu - before.cpu).Seconds()
+	machine, err := machineCPU()
+	if err != nil {
+		return smp, err
+	}
+	client, self := childrenCPU()-cpuBefore, selfCPU()-selfBefore
+	smp.CPU = client.Seconds()
+	// Ticks of 10 ms against exact times: a command that left the hosts
+	// idle may come out a tick below zero.
+	smp.HostCPU = max(machine-machineBefore-client-self, 0).Seconds()
 	for i := range after.logins {
 		smp.Logins = max(smp.Logins, after.logins[i]-before.logins[i])
 	}
@@ -109,6 +122,44 @@ func childrenCPU() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// selfCPU is the CPU time of the benchmark's own process (its latency
+// proxies among it).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// machineCPU is the CPU time every process of the machine has spent since
+// boot: the user, nice, system, irq, softirq and steal ticks of the first
+// line of /proc/stat (guest time is within user; idle and iowait are not
+// work), at 100 ticks a second. The hosts' CPU is what of it is neither the
+// command's nor the benchmark's: sshd counts a session's processes only
+// when it waits for them, which it does not for the sessions of a control
+// master that was killed (Ansible's), so the reaped-children count of
+// sshtest.Server.CPUTime missed nearly all of Ansible's Python on the
+// hosts.
+func machineCPU() (time.Duration, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, err
+	}
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	f := strings.Fields(string(line))
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, fmt.Errorf("/proc/stat: unexpected first line %q", line)
+	}
+	var ticks int64
+	for _, i := range []int{1, 2, 3, 6, 7, 8} {
+		n, err := strconv.ParseInt(f[i], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc/stat: %w", err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }
 
 // readProviderLog sums the lines "maxrss-KiB user-s system-s" that GNU time
