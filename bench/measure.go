@@ -147,19 +147,29 @@ func machineCPU() (time.Duration, error) {
 		return 0, err
 	}
 	line, _, _ := bytes.Cut(b, []byte("\n"))
-	f := strings.Fields(string(line))
+	ticks, err := busyTicks(string(line))
+	if err != nil {
+		return 0, fmt.Errorf("/proc/stat: %w", err)
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
+}
+
+// busyTicks is the user, nice, system, irq, softirq and steal ticks of
+// /proc/stat's "cpu" line.
+func busyTicks(line string) (int64, error) {
+	f := strings.Fields(line)
 	if len(f) < 9 || f[0] != "cpu" {
-		return 0, fmt.Errorf("/proc/stat: unexpected first line %q", line)
+		return 0, fmt.Errorf("unexpected first line %q", line)
 	}
 	var ticks int64
 	for _, i := range []int{1, 2, 3, 6, 7, 8} {
 		n, err := strconv.ParseInt(f[i], 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("/proc/stat: %w", err)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("unexpected first line %q", line)
 		}
 		ticks += n
 	}
-	return time.Duration(ticks) * 10 * time.Millisecond, nil
+	return ticks, nil
 }
 
 // readProviderLog sums the lines "maxrss-KiB user-s system-s" that GNU time
