@@ -14,10 +14,11 @@ import (
 // script on a worker (ssh_worker.go), as root through sudo or as the login
 // user. The script resolves
 // the path, pins the file and sends its content; edit runs here; the new
-// content goes back, and the script prepares it next to the file and says
-// so; only then, after the fault seam stageTempWritten, does the client
-// say "commit", and the script renames. A script that ends before the
-// commit (the connection broke, the client gave up) writes nothing.
+// content goes back with "commit", and the script prepares it next to the
+// file, checks it, says so, and only then reads "commit" and renames. A
+// script that fails or loses its input before that (the connection broke)
+// writes nothing. An edit is two round trips on a worker: the content,
+// and the new content with the commit.
 func (t *sshTarget) EditFile(ctx context.Context, p string, edit func([]byte) ([]byte, error)) (bool, error) {
 	if err := t.checkSSHPath("edit", p); err != nil {
 		return false, err
@@ -43,7 +44,7 @@ func (t *sshTarget) EditFile(ctx context.Context, p string, edit func([]byte) ([
 type editState struct {
 	changed bool
 	// unsure: "commit" was sent and no answer came, so the rename may
-	// have happened.
+	// have happened (or the script failed before it: F says which).
 	unsure  bool
 	editErr error // edit's own error, returned as it is
 }
@@ -106,16 +107,33 @@ func (t *sshTarget) editOnce(c *sshConn, p string, edit func([]byte) ([]byte, er
 			"the edited content has %d bytes, more than the %d bytes (16 MiB) the provider writes; nothing was written",
 			len(out), MaxFileSize)}
 	}
-	_ = r.send(append(fmt.Appendf(nil, "write %d\n", len(out)), out...))
+	// "commit" goes with the content: nothing the client learns from W
+	// changes its answer, and waiting for W would cost every edit a round
+	// trip. The script still reads it only once the new file is ready and
+	// checked, and a failure before that (F, or input that ends) renames
+	// nothing. Only the tests' fault seam (writeFault) holds it back until
+	// W, to look at and disturb the host between the two.
+	seam := writeFault != nil
+	msg := append(fmt.Appendf(nil, "write %d\n", len(out)), out...)
+	if !seam {
+		msg = append(msg, "commit\n"...)
+		st.unsure = true
+	}
+	_ = r.send(msg)
 	if m, err := r.next(); err != nil || m.kind != 'W' {
+		if m.kind == 'F' {
+			st.unsure = false // it failed before reading "commit"
+		}
 		return r.failure("edit", p, m, err)
 	}
-	if err := injectFault(stageTempWritten); err != nil {
-		return &sshError{op: "edit", path: p, target: t.String(),
-			detail: stageTempWritten + "; nothing was written, the file was not changed", err: err}
+	if seam {
+		if err := injectFault(stageTempWritten); err != nil {
+			return &sshError{op: "edit", path: p, target: t.String(),
+				detail: stageTempWritten + "; nothing was written, the file was not changed", err: err}
+		}
+		st.unsure = true
+		_ = r.send([]byte("commit\n"))
 	}
-	st.unsure = true
-	_ = r.send([]byte("commit\n"))
 	m, err = r.next()
 	if err != nil || m.kind != 'D' {
 		if m.kind == 'F' {

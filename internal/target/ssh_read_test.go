@@ -177,10 +177,10 @@ func (tc *turnCounter) port() int {
 	return addr.Port
 }
 
-// Round trips (turnCounter) on an established connection:
-// reading the files of one operation costs at most 3 however many there
-// are (one exec session for all of them), and an edit at most 8, with
-// sudo and without.
+// Round trips (turnCounter) on an established connection: reading the
+// files of one operation costs 1 however many there are (one script on a
+// worker for all of them), and an edit 2 (its content; the new content
+// with the commit), with sudo and without; the bounds are 3 and 8.
 func TestSSHRoundTrips(t *testing.T) {
 	login := sshtest.EnsureUsers(t).Login
 	srv, key := startWithKey(t, sshtest.Options{})
@@ -224,8 +224,8 @@ func TestSSHRoundTrips(t *testing.T) {
 			if read > 1 || readAll > 1 {
 				t.Errorf("a read takes %d round trips, a read of %d files %d; want at most 1", read, len(paths), readAll)
 			}
-			if edit > 3 {
-				t.Errorf("an edit takes %d round trips, want at most 3", edit)
+			if edit > 2 {
+				t.Errorf("an edit takes %d round trips, want at most 2 (the content; the new content with the commit)", edit)
 			}
 			if got, err := os.ReadFile(paths[1]); err != nil || !bytes.Contains(got, []byte("<Offset>3<")) {
 				t.Fatalf("the edit did not land: %v", err)

@@ -583,9 +583,10 @@ printf 'C\n%s\n' "$c"
 //     (cp --attributes-only, ssh_attrs.go, both names in the private
 //     directory: no path to swap), check size, owner and mode and that the
 //     file's name still refers to orig (one stat), sync, and say W;
-//  6. wait for "commit": anything else, or the end of input (the client
-//     gave up, the connection broke), aborts, so a write the client did
-//     not confirm never lands; check the name once more and rename new
+//  6. read "commit" (the client sends it with the content, ssh_edit.go):
+//     anything else, or the end of input (the connection broke), aborts,
+//     so a write the client did not confirm never lands; a failure of
+//     the steps before never reads it; check the name once more and rename new
 //     over it (mv -T: a directory put there is an error, not a place to
 //     move into); sync the directory; clean up; D.
 //
