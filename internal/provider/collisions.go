@@ -31,10 +31,20 @@ type plannedInstances struct {
 // plannedPlace is the instances planned on one host, and which of them
 // listens on each port: checking an instance costs a lookup per port it
 // opens, not a comparison with every other instance (a plan of hundreds of
-// instances on one host checks each under the lock).
+// instances on one host checks each under the lock). A port's holders are
+// a slice, not a map by home: almost every port has one, and a map for
+// each of the thousands of ports of a large plan was a sizeable part of
+// the provider's heap.
 type plannedPlace struct {
-	instances map[string]*plannedInstance        // cleaned home → instance
-	byPort    map[int64]map[string]apim.Listener // port → home → what listens there
+	instances map[string]*plannedInstance // cleaned home → instance
+	byPort    map[int64][]portHolder      // port → the instances listening there
+}
+
+// portHolder is one instance listening on a port: its home and what
+// listens there.
+type portHolder struct {
+	home     string
+	listener apim.Listener
 }
 
 // plannedInstance is what the resources of one home planned.
@@ -98,7 +108,7 @@ func (p *plannedInstances) plan(place, home string, record func(*plannedInstance
 	home = path.Clean(home)
 	onPlace := p.byPlace[place]
 	if onPlace == nil {
-		onPlace = &plannedPlace{instances: map[string]*plannedInstance{}, byPort: map[int64]map[string]apim.Listener{}}
+		onPlace = &plannedPlace{instances: map[string]*plannedInstance{}, byPort: map[int64][]portHolder{}}
 		p.byPlace[place] = onPlace
 	}
 	this := onPlace.instances[home]
@@ -107,25 +117,33 @@ func (p *plannedInstances) plan(place, home string, record func(*plannedInstance
 		onPlace.instances[home] = this
 	}
 	for _, l := range this.recorded {
-		delete(onPlace.byPort[l.Port], home)
+		onPlace.release(l.Port, home)
 	}
 	record(this)
 	this.recorded = this.listeners()
 	shared := map[string][]apim.SharedPort{} // other home → the ports it shares with this one
 	for _, l := range this.recorded {
-		for other, theirs := range onPlace.byPort[l.Port] {
-			shared[other] = append(shared[other], apim.SharedPort{Port: l.Port, A: l.Name, B: theirs.Name})
+		for _, other := range onPlace.byPort[l.Port] {
+			shared[other.home] = append(shared[other.home], apim.SharedPort{Port: l.Port, A: l.Name, B: other.listener.Name})
 		}
-		if onPlace.byPort[l.Port] == nil {
-			onPlace.byPort[l.Port] = map[string]apim.Listener{}
-		}
-		onPlace.byPort[l.Port][home] = l
+		onPlace.byPort[l.Port] = append(onPlace.byPort[l.Port], portHolder{home: home, listener: l})
 	}
 	var diags diag.Diagnostics
 	for _, other := range slices.Sorted(maps.Keys(shared)) {
 		diags.Append(collisionError(place, home, this, other, onPlace.instances[other], shared[other]))
 	}
 	return diags
+}
+
+// release removes home from the holders of port, and the port when home
+// was its last.
+func (p *plannedPlace) release(port int64, home string) {
+	holders := slices.DeleteFunc(p.byPort[port], func(h portHolder) bool { return h.home == home })
+	if len(holders) == 0 {
+		delete(p.byPort, port)
+		return
+	}
+	p.byPort[port] = holders
 }
 
 // collisionError names both instances, their offsets and every port they
